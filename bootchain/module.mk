@@ -1,0 +1,8 @@
+# bootchain/: the front end. Subcommand sources come from the folders that own them;
+# a folder adds to BOOTCHAIN_SRCS and BOOTCHAIN_LDLIBS in its own module.mk.
+BOOTCHAIN_SRCS += bootchain/main.c
+PROGRAMS += $(BIN)/bootchain
+
+$(BIN)/bootchain: $$(call host_objs,$$(BOOTCHAIN_SRCS)) $$(HV_FS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BOOTCHAIN_LDLIBS)

@@ -1,0 +1,17 @@
+/* bzip2: not implemented yet (placeholder so the registry links). */
+#include "decompress.h"
+
+static int bzip2_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
+			   const struct bc_dc_env *env, struct bc_dc_result *res)
+{
+	(void)in; (void)in_len; (void)out; (void)out_cap; (void)env;
+	res->in_used = 0;
+	res->out_len = 0;
+	res->msg = "bzip2: decoder not implemented yet";
+	return BC_DC_UNSUPPORTED;
+}
+
+const struct bc_decompressor bc_dc_bzip2 = {
+	.name = "bzip2", .magic = (const u8 *)"BZh", .magic_len = sizeof("BZh") - 1,
+	.decompress = bzip2_decompress,
+};

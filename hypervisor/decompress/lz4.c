@@ -1,0 +1,17 @@
+/* lz4: not implemented yet (placeholder so the registry links). */
+#include "decompress.h"
+
+static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
+			   const struct bc_dc_env *env, struct bc_dc_result *res)
+{
+	(void)in; (void)in_len; (void)out; (void)out_cap; (void)env;
+	res->in_used = 0;
+	res->out_len = 0;
+	res->msg = "lz4: decoder not implemented yet";
+	return BC_DC_UNSUPPORTED;
+}
+
+const struct bc_decompressor bc_dc_lz4 = {
+	.name = "lz4", .magic = (const u8 *)"\x02\x21\x4c\x18", .magic_len = sizeof("\x02\x21\x4c\x18") - 1,
+	.decompress = lz4_decompress,
+};
