@@ -6,3 +6,8 @@ PROGRAMS += $(BIN)/bootchain
 $(BIN)/bootchain: $$(call host_objs,$$(BOOTCHAIN_SRCS)) $$(HV_FS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BOOTCHAIN_LDLIBS)
+
+INSTALL_RULES += install-bootchain
+.PHONY: install-bootchain
+install-bootchain: $(BIN)/bootchain
+	install -D -m 0755 $(BIN)/bootchain $(DESTDIR)$(PREFIX)/bin/bootchain
