@@ -1,0 +1,27 @@
+/* bootchain inspect: what is gathered about a kernel, and its two renderings. */
+#ifndef BC_INSPECT_H
+#define BC_INSPECT_H
+#include <stdio.h>
+#include "hypervisor/host/kernel_config.h"
+#include "hypervisor/host/kernel_file.h"
+#include "hypervisor/host/verdict.h"
+
+struct bc_inspect_report {
+	const struct bc_kernel_file *kf;
+	const struct bc_kernel_config *cfg;
+	struct bc_boot_facts facts;
+	struct bc_verdict verdict[BC_WAY_COUNT];
+	char version[256];
+};
+
+void bc_inspect_print_text(FILE *out, const struct bc_inspect_report *r);
+void bc_inspect_print_json(FILE *out, const struct bc_inspect_report *r);
+
+/* A note's value as text: the string, a hex number, or PHYS32_RELOC's triple. */
+void bc_note_value_text(const struct bc_xen_note *n, const struct bc_xen_notes *all,
+			char *buf, size_t cap);
+
+/* Options whose values inspect reports, in this order. */
+extern const char *const bc_inspect_config_options[];
+
+#endif

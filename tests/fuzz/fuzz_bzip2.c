@@ -1,0 +1,3 @@
+/* libFuzzer target: the bzip2 decompressor. */
+#define FUZZ_CODEC "bzip2"
+#include "tests/fuzz/fuzz_decompress.h"

@@ -1,0 +1,3 @@
+/* libFuzzer target: the gzip decompressor. */
+#define FUZZ_CODEC "gzip"
+#include "tests/fuzz/fuzz_decompress.h"

@@ -1,0 +1,3 @@
+/* libFuzzer target: the lz4 decompressor. */
+#define FUZZ_CODEC "lz4"
+#include "tests/fuzz/fuzz_decompress.h"
