@@ -1,0 +1,51 @@
+/* yaboot (PowerPC yaboot.conf): like LILO, plus global options that belong
+ * at the top of the file. */
+#include "grubby/dialect.h"
+
+static const struct keyword yaboot_keywords[] = {
+	{ "label", LT_TITLE, '=', 0 },
+	{ "root", LT_ROOT, '=', 0 },
+	{ "default", LT_DEFAULT, '=', 0 },
+	{ "image", LT_KERNEL, '=', 0 },
+	{ "bsd", LT_GENERIC, '=', 0 },
+	{ "macos", LT_GENERIC, '=', 0 },
+	{ "macosx", LT_GENERIC, '=', 0 },
+	{ "magicboot", LT_GENERIC, '=', 0 },
+	{ "darwin", LT_GENERIC, '=', 0 },
+	{ "timeout", LT_GENERIC, '=', 0 },
+	{ "install", LT_GENERIC, '=', 0 },
+	{ "fstype", LT_GENERIC, '=', 0 },
+	{ "hfstype", LT_GENERIC, '=', 0 },
+	{ "delay", LT_GENERIC, '=', 0 },
+	{ "defaultos", LT_GENERIC, '=', 0 },
+	{ "init-message", LT_GENERIC, '=', 0 },
+	{ "enablecdboot", LT_GENERIC, ' ', 0 },
+	{ "enableofboot", LT_GENERIC, ' ', 0 },
+	{ "enablenetboot", LT_GENERIC, ' ', 0 },
+	{ "nonvram", LT_GENERIC, ' ', 0 },
+	{ "hide", LT_GENERIC, ' ', 0 },
+	{ "protect", LT_GENERIC, ' ', 0 },
+	{ "nobless", LT_GENERIC, ' ', 0 },
+	{ "brokenosx", LT_GENERIC, ' ', 0 },
+	{ "usemount", LT_GENERIC, ' ', 0 },
+	{ "mntpoint", LT_GENERIC, '=', 0 },
+	{ "partition", LT_GENERIC, '=', 0 },
+	{ "device", LT_GENERIC, '=', 0 },
+	{ "initrd", LT_INITRD, '=', ';' },
+	{ "append", LT_KERNELARGS, '=', 0 },
+	{ "boot", LT_BOOT, '=', 0 },
+	{ "lba", LT_LBA, ' ', 0 },
+	{ NULL, 0, 0, 0 },
+};
+
+const struct dialect dialect_yaboot = {
+	.name = "yaboot",
+	.default_config = "/etc/yaboot.conf",
+	.keywords = yaboot_keywords,
+	.entry_start = LT_KERNEL,
+	.needs_boot_prefix = true,
+	.args_in_quotes = true,
+	.max_title_length = 15,
+	.mb_allow_extra_initrds = true,
+	.title_position = 1,
+};
