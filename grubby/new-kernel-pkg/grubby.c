@@ -1,0 +1,233 @@
+/* How new-kernel-pkg asks grubby for each change, one grubby run per config,
+ * as the shell version did (its arguments, minus the shell's eval). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "grubby/new-kernel-pkg/nkp.h"
+#include "initramfs/run.h"
+
+#define DEBUG_TITLE " with debugging"
+#define DEBUG_ARGS "systemd.log_level=debug systemd.log_target=kmsg"
+
+static char *executable_or_null(char *path)
+{
+	if (path && !access(path, X_OK))
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* "grubby" on PATH, as a full path so the message can name it. */
+static char *grubby_on_path(void)
+{
+	const char *env = getenv("PATH");
+	char *paths = strdup(env && *env ? env : "/usr/sbin:/usr/bin:/sbin:/bin");
+	char *found = NULL, *save = NULL;
+	for (char *dir = paths ? strtok_r(paths, ":", &save) : NULL; dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = NULL;
+		if (asprintf(&candidate, "%s/grubby", dir) >= 0)
+			found = executable_or_null(candidate);
+	}
+	free(paths);
+	return found;
+}
+
+char *nkp_find_grubby(const char *self)
+{
+	const char *env = getenv("NEWKERNELPKG_GRUBBY");
+	if (env && *env)
+		return executable_or_null(strdup(env));
+	/* the grubby built or installed with this new-kernel-pkg comes first */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 && self && strchr(self, '/')) {
+		snprintf(exe, sizeof(exe), "%s", self);
+		n = (ssize_t)strlen(exe);
+	}
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		char *candidate = NULL;
+		if (slash && asprintf(&candidate, "%.*s/grubby", (int)(slash - exe), exe) >= 0) {
+			char *found = executable_or_null(candidate);
+			if (found)
+				return found;
+		}
+	}
+	return grubby_on_path();
+}
+
+struct argv_list {
+	char **v;
+	size_t n;
+	bool oom;
+};
+
+/* Append OPT, or "OPT=VALUE" when VALUE is given. */
+static void add(struct argv_list *a, const char *opt, const char *value)
+{
+	char *s = NULL;
+	if (a->oom || (value ? asprintf(&s, "%s=%s", opt, value) < 0 : !(s = strdup(opt)))) {
+		a->oom = true;
+		return;
+	}
+	char **t = realloc(a->v, (a->n + 2) * sizeof(*t));
+	if (!t) {
+		free(s);
+		a->oom = true;
+		return;
+	}
+	a->v = t;
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+static void add_install(struct argv_list *a, const struct nkp_plan *p, bool debug)
+{
+	add(a, "--add-kernel", p->kernel);
+	if (p->initrd)
+		add(a, "--initrd", p->initrd);
+	if (p->devtree)
+		add(a, "--devtree", p->devtree);
+	if (p->devtreedir)
+		add(a, "--devtreedir", p->devtreedir);
+	if (p->mbkernel) {
+		add(a, "--add-multiboot", p->mbkernel);
+		if (p->mbargs)
+			add(a, "--mbargs", p->mbargs);
+	}
+	add(a, "--copy-default", NULL);
+	if (!debug) {
+		add(a, "--title", p->title);
+		/* by path rather than upstream's TITLE=: a reinstall under another
+		 * title (banner, os-release, hypervisor added) still leaves one entry */
+		add(a, "--remove-kernel", p->kernel);
+		if (p->make_default)
+			add(a, "--make-default", NULL);
+	} else {
+		char *title = NULL, *by_title = NULL;
+		if (asprintf(&title, "%s" DEBUG_TITLE, p->title) < 0 || asprintf(&by_title, "TITLE=%s", title) < 0)
+			a->oom = true;
+		add(a, "--title", title);
+		add(a, "--remove-kernel", by_title);
+		free(title);
+		free(by_title);
+		add(a, "--set-index=1", NULL);
+	}
+	if (p->args || debug) {
+		char *args = NULL;
+		if (asprintf(&args, "%s%s%s", p->args ? p->args : "", p->args && debug ? " " : "",
+			     debug ? DEBUG_ARGS : "") < 0)
+			a->oom = true;
+		add(a, "--args", args);
+		free(args);
+	}
+}
+
+char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
+{
+	struct argv_list a = { 0 };
+	add(&a, p->grubby, NULL);
+	add(&a, cfg->loader, NULL);
+	add(&a, "-c", NULL);
+	add(&a, cfg->path, NULL);
+	if (p->bad_image_okay)
+		add(&a, "--bad-image-okay", NULL);
+	switch (action) {
+	case NKP_ADD:
+	case NKP_ADD_DEBUG:
+		add_install(&a, p, action == NKP_ADD_DEBUG);
+		break;
+	case NKP_REMOVE_KERNEL:
+		add(&a, "--remove-kernel", p->kernel);
+		break;
+	case NKP_UPDATE_KERNEL:
+		add(&a, "--update-kernel", p->kernel);
+		if (p->initrd)
+			add(&a, "--initrd", p->initrd);
+		/* grubby puts an initrd into a multiboot entry as a module only when
+		 * told the hypervisor, as grubby 8.40 did */
+		if (p->initrd && p->mbkernel)
+			add(&a, "--add-multiboot", p->mbkernel);
+		if (p->args)
+			add(&a, "--args", p->args);
+		if (p->remove_args)
+			add(&a, "--remove-args", p->remove_args);
+		break;
+	}
+	if (a.oom) {
+		nkp_free_argv(a.v);
+		return NULL;
+	}
+	return a.v;
+}
+
+void nkp_free_argv(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+static void show_command(char **argv)
+{
+	fprintf(stderr, "running:");
+	for (char **a = argv; *a; a++)
+		fprintf(stderr, strpbrk(*a, " \t\"'") ? " '%s'" : " %s", *a);
+	fprintf(stderr, "\n");
+}
+
+static int run_one(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
+{
+	char **argv = nkp_grubby_argv(p, cfg, action);
+	if (!argv) {
+		fprintf(stderr, "new-kernel-pkg: out of memory\n");
+		return -1;
+	}
+	if (p->verbose)
+		show_command(argv);
+	struct run_result r;
+	int rc = run_program(argv, p->verbose, &r);
+	if (rc) {
+		char why[160];
+		fprintf(stderr, "new-kernel-pkg: grubby failed on %s (%s)\n", cfg->path, run_describe(&r, why, sizeof(why)));
+		if (!p->verbose)
+			run_print_tail(&r, "grubby said:");
+	}
+	nkp_free_argv(argv);
+	return rc;
+}
+
+/* extlinux has no multiboot entry of its own (it needs mboot.c32): as the
+ * shell version left lilo.conf alone, a Xen entry leaves it alone. */
+static bool skip_for_multiboot(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
+{
+	if (action != NKP_ADD || !p->mbkernel || strcmp(cfg->loader, "--extlinux"))
+		return false;
+	fprintf(stderr, "new-kernel-pkg: %s: extlinux cannot start a multiboot hypervisor; no entry added there\n",
+		cfg->path);
+	return true;
+}
+
+int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_grubby_action action)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (skip_for_multiboot(p, &c->cfg[i], action))
+			continue;
+		if (p->verbose)
+			fprintf(stderr, "%s %s in %s\n",
+				action == NKP_REMOVE_KERNEL ? "removing" : action == NKP_UPDATE_KERNEL ? "updating" : "adding",
+				p->version, c->cfg[i].path);
+		if (run_one(p, &c->cfg[i], action) ||
+		    (action == NKP_ADD && p->make_debug && run_one(p, &c->cfg[i], NKP_ADD_DEBUG))) {
+			nkp_restore_configs(c);
+			fprintf(stderr, "new-kernel-pkg: boot loader configs left as they were\n");
+			return -1;
+		}
+	}
+	return 0;
+}

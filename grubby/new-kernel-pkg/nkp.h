@@ -1,0 +1,135 @@
+/* new-kernel-pkg: installs, updates and removes a kernel's boot entries (through
+ * grubby, run as a program), its initramfs (through dracut) and module maps,
+ * as the shell new-kernel-pkg shipped with grubby 8.40 did. See new-kernel-pkg.8. */
+#ifndef NKP_H
+#define NKP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum nkp_mode { NKP_NONE, NKP_INSTALL, NKP_REMOVE, NKP_UPDATE, NKP_RPMPOSTTRANS };
+
+struct nkp_options {
+	enum nkp_mode mode;
+	const char *version;
+	bool mkinitrd, rminitrd, dracut, hostonly;
+	bool depmod, rmmoddep;
+	bool make_default, verbose;
+	bool add_dracut_kargs; /* --add-dracut-args: rd.vconsole/rd.locale kernel arguments */
+	const char *initrdfile, *kernel_args, *remove_args, *banner;
+	const char *multiboot, *mbargs; /* NULL when not given */
+	const char *package, *devtree, *devtreedir;
+	const char *kernel_image, *kernel_name;
+	const char *root;               /* --root=DIR; NULL for / */
+	const char *dracut_args[16];    /* --add-dracut-args=ARGS / --dracut-args=ARGS, unsplit */
+	size_t ndracut_args;
+};
+
+/* Parse ARGV. Returns 0, or -1 after printing a one-line reason (the caller
+ * then prints the usage and exits 1, as the shell version did). */
+int nkp_parse_options(int argc, char **argv, struct nkp_options *o);
+void nkp_usage(FILE *to);
+
+/* ----- settings.c: /etc/sysconfig/kernel, os-release, fstab ----- */
+struct nkp_settings {
+	char *hypervisor, *hypervisor_args; /* NULL when unset or empty */
+	bool updatedefault, makedebug;
+	char *defaultkernel;
+};
+
+/* Read ROOT/etc/sysconfig/kernel with new-kernel-pkg's safety policy: a
+ * refused HYPERVISOR (unless --multiboot replaces it) or HYPERVISOR_ARGS
+ * (unless --mbargs replaces it) is fatal, since the kind of entry would be a
+ * guess; refused UPDATEDEFAULT/DEFAULTKERNEL/MAKEDEBUG are taken as unset.
+ * Returns 0, or -1 after printing why. */
+int nkp_load_settings(const struct nkp_options *o, const char *root, struct nkp_settings *s);
+void nkp_free_settings(struct nkp_settings *s);
+
+/* The entry title: "BANNER (V)", else os-release "NAME (V) VERSION", else
+ * redhat-release "NAME (V)", else "Red Hat Linux (V)" as upstream did. */
+char *nkp_title(const char *root, const char *banner, const char *version);
+
+/* The device mounted on / in ROOT/etc/fstab; without --root, the running
+ * kernel's root= as a fallback. NULL when unknown. */
+char *nkp_root_device(const char *root);
+
+/* Kernel arguments from ROOT/etc/vconsole.conf and locale.conf for dracut
+ * (rd.vconsole.keymap=..., rd.locale.LANG=...), appended to ARGS. */
+char *nkp_dracut_kargs(const char *root, const char *args);
+
+/* ----- bootcfg.c: paths inside the root, boot loader configs ----- */
+/* ROOT + PATH ("" or NULL root: PATH itself). */
+char *nkp_in_root(const char *root, const char *path);
+/* Follow PATH's symlinks inside ROOT; the in-system path of the regular file
+ * it names, or NULL when there is none. */
+char *nkp_resolve_in_root(const char *root, const char *path);
+
+struct bootcfg {
+	const char *loader; /* grubby's flag: "--grub", "--grub2", "--extlinux", "--elilo" */
+	char *path;         /* on this machine (root prepended) */
+	char *saved;        /* contents before we ran (snapshot) */
+	size_t saved_len;
+	unsigned saved_mode;
+};
+
+struct bootcfgs {
+	struct bootcfg cfg[8];
+	size_t n;
+};
+
+/* Every config present in ROOT, one per loader, in a fixed order. */
+void nkp_find_configs(const char *root, struct bootcfgs *c);
+/* Check each can be rewritten (file and directory writable): 0, or -1 after
+ * printing which cannot. */
+int nkp_check_writable(const struct bootcfgs *c);
+int nkp_snapshot_configs(struct bootcfgs *c);
+/* Put every config back as snapshotted; prints what it restored. */
+void nkp_restore_configs(const struct bootcfgs *c);
+void nkp_free_configs(struct bootcfgs *c);
+/* Serialise new-kernel-pkg runs on one root: an exclusive flock on ROOT/boot,
+ * held until the returned descriptor is closed (at exit). -1 when there is no
+ * /boot to lock. */
+int nkp_lock_boot(const char *root);
+
+/* ----- grubby.c: what grubby is asked to do ----- */
+struct nkp_plan {
+	const char *root;     /* "" for / */
+	const char *version;
+	char *grubby;         /* program to run */
+	char *kernel;         /* in-system path, e.g. /boot/vmlinuz-V */
+	char *initrd;         /* in-system path, or NULL for none */
+	char *mbkernel;       /* hypervisor for a multiboot entry, or NULL */
+	char *mbargs;
+	char *title;
+	char *args;           /* "root=DEV ARGS", or NULL */
+	const char *remove_args;
+	const char *devtree, *devtreedir;
+	bool make_default, make_debug;
+	bool bad_image_okay;  /* inside --root, grubby cannot see the images itself */
+	bool verbose;
+};
+
+/* The grubby to run: $NEWKERNELPKG_GRUBBY, else the grubby next to this
+ * program, else "grubby" on PATH. NULL when none is executable. */
+char *nkp_find_grubby(const char *self);
+
+enum nkp_grubby_action { NKP_ADD, NKP_ADD_DEBUG, NKP_REMOVE_KERNEL, NKP_UPDATE_KERNEL };
+/* grubby's argument vector for ACTION on CFG (NULL-terminated, free with nkp_free_argv). */
+char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action);
+void nkp_free_argv(char **argv);
+/* Run ACTION on every config; on the first failure restore all configs and
+ * return -1 after saying what failed. */
+int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_grubby_action action);
+
+/* ----- hooks.c: /etc/kernel hook directories, deferred work ----- */
+/* Run the executables in ROOT/etc/kernel/DIR.d and .../DIR.d/VERSION in name
+ * order with VERSION and IMAGE (chrooted into ROOT when one is given).
+ * Returns 0, or -1 after naming the hook that failed. */
+int nkp_run_hooks(const char *root, const char *dir, const char *version, const char *image, bool verbose);
+/* Pending work of an install made with --package during an RPM transaction. */
+int nkp_mark_pending(const char *root, const char *version);
+bool nkp_is_pending(const char *root, const char *version);
+void nkp_clear_pending(const char *root, const char *version);
+
+#endif
