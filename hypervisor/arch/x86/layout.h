@@ -1,0 +1,21 @@
+/* Constants shared by the assembly entry code and C: GDT selectors, control
+ * register bits, and where the image is linked. */
+#ifndef BCHV_X86_LAYOUT_H
+#define BCHV_X86_LAYOUT_H
+
+#define HV_LINK_ADDR    0x200000      /* below Linux's 16 MiB load address */
+#define BOOT_STACK_SIZE 0x10000
+
+#define GDT_CODE32 0x08
+#define GDT_DATA   0x10
+#define GDT_CODE64 0x18
+#define GDT_TSS    0x20       /* 16-byte long mode TSS descriptor */
+
+#define CR0_PE  (1 << 0)
+#define CR0_ET  (1 << 4)
+#define CR0_PG  (1 << 31)
+#define CR4_PAE (1 << 5)
+#define MSR_EFER 0xC0000080
+#define EFER_LME (1 << 8)
+
+#endif
