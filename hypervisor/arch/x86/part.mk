@@ -34,3 +34,9 @@ $(BUILD)/boot/bchv.gz: $(BUILD)/boot/bchv
 	gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
 
 -include $(shell find $(HV_IMG_DIR) -name '*.d' 2>/dev/null)
+
+# Installed where boot loaders and HYPERVISOR= look for hypervisors, as Xen's package does.
+INSTALL_RULES += install-bchv
+.PHONY: install-bchv
+install-bchv: $(BUILD)/boot/bchv.gz
+	install -D -m 0644 $(BUILD)/boot/bchv.gz $(DESTDIR)/boot/bchv.gz
