@@ -1,0 +1,215 @@
+/* The serial-log classifier and the verdicts it leads to, on sample logs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "tests/matrix/matrix.h"
+
+static const char *classify(const char *log, char *detail)
+{
+	return mx_classify_log(log, strlen(log), detail, MX_REASON_MAX);
+}
+
+static void xen_panic_names_the_message(void **state)
+{
+	(void)state;
+	char detail[MX_REASON_MAX];
+	const char *log = "(XEN) Xen version 4.17\n"
+			  "(XEN) ****************************************\n"
+			  "(XEN) Panic on CPU 0:\n"
+			  "(XEN) Could not set up DOM0 guest OS (rc = -22)\n"
+			  "(XEN) ****************************************\n";
+	assert_string_equal(classify(log, detail), "hypervisor panic");
+	assert_string_equal(detail, "Could not set up DOM0 guest OS (rc = -22)");
+}
+
+static void kernel_panic_keeps_its_reason(void **state)
+{
+	(void)state;
+	char detail[MX_REASON_MAX];
+	const char *log = "[    1.0] Run /init as init process\r\n"
+			  "[    2.8] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\r\n"
+			  "[    2.9] CPU: 0 PID: 1\r\n";
+	assert_string_equal(classify(log, detail), "kernel panic");
+	assert_string_equal(detail, "Attempted to kill init! exitcode=0x00000000");
+}
+
+static void dom0_crash_outranks_kernel_panic(void **state)
+{
+	(void)state;
+	char detail[MX_REASON_MAX];
+	const char *log = "[ 0.5] Kernel panic - not syncing: early\n"
+			  "(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds.\n";
+	assert_string_equal(classify(log, detail), "dom0 crash");
+}
+
+static void qemu_and_grub_errors(void **state)
+{
+	(void)state;
+	char detail[MX_REASON_MAX];
+	assert_string_equal(classify("qemu-system-x86_64: -bios /x.fd: could not load firmware\n", detail),
+			    "QEMU error");
+	assert_string_equal(detail, "-bios /x.fd: could not load firmware");
+	assert_string_equal(classify("Booting `x'\n\nerror: file `/boot/vmlinuz-9' not found.\n", detail),
+			    "GRUB error: file");
+	assert_string_equal(detail, "/boot/vmlinuz-9' not found.");
+}
+
+static void a_clean_log_has_no_reason(void **state)
+{
+	(void)state;
+	char detail[MX_REASON_MAX];
+	/* "error: " inside a kernel line is not a GRUB error */
+	assert_null(classify("[ 1.0] ACPI error: none here\n[ 2.0] all fine\n", detail));
+	assert_string_equal(detail, "");
+}
+
+static void marker_fields(void **state)
+{
+	(void)state;
+	const char *m = MX_MARKER_TAG " hv=xen release=6.1.0-56-amd64 xl=Domain-0 "
+			"cmdline=console=hvc0 panic=-1";
+	char v[128];
+	assert_true(mx_marker_field(m, "hv", v, sizeof(v)));
+	assert_string_equal(v, "xen");
+	assert_true(mx_marker_field(m, "release", v, sizeof(v)));
+	assert_string_equal(v, "6.1.0-56-amd64");
+	assert_true(mx_marker_field(m, "cmdline", v, sizeof(v)));
+	assert_string_equal(v, "console=hvc0 panic=-1");
+	assert_false(mx_marker_field(m, "nothere", v, sizeof(v)));
+	assert_false(mx_marker_field("X hv=none", "v", v, sizeof(v)));
+}
+
+#define XEN_LOG "(XEN) Xen version 4.17\n(XEN) *** LOADING DOMAIN 0 ***\n"
+
+static struct mx_boot_result seen(const char *marker)
+{
+	struct mx_boot_result b = { .marker_seen = true, .to_marker_s = 12.5, .qemu_status = 3 };
+	strcpy(b.marker, marker);
+	return b;
+}
+
+static void verdict_pass_and_wrong_hypervisor(void **state)
+{
+	(void)state;
+	struct mx_hypervisor xen = { .kind = MX_HV_XEN_PV };
+	struct mx_cell c = { .expect = MX_PASS };
+	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=none cmdline=x");
+	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	assert_int_equal(c.verdict, MX_PASS);
+	assert_true(c.to_marker_s > 12.0);
+	b = seen(MX_MARKER_TAG " hv=none release=6.1 xl=none cmdline=x");
+	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	assert_int_equal(c.verdict, MX_FAIL);
+	assert_non_null(strstr(c.reason, "wrong hypervisor"));
+}
+
+static void verdict_needs_domain0_when_xl_runs(void **state)
+{
+	(void)state;
+	struct mx_hypervisor xen = { .kind = MX_HV_XEN_PV };
+	struct mx_cell c = { .expect = MX_PASS, .run_xl = true };
+	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=empty cmdline=x");
+	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	assert_int_equal(c.verdict, MX_FAIL);
+	assert_non_null(strstr(c.reason, "Domain-0"));
+	b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=Domain-0 cmdline=x");
+	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	assert_int_equal(c.verdict, MX_PASS);
+}
+
+static void verdict_timeout_and_expected_failures(void **state)
+{
+	(void)state;
+	struct mx_hypervisor xen = { .kind = MX_HV_XEN_PVH };
+	struct mx_cell c = { .expect = MX_PASS };
+	struct mx_boot_result b = { .timed_out = true, .qemu_status = -1 };
+	const char *log = "(XEN) booting\n[ 0.1] Linux version 6.1\n";
+	mx_verdict_decide(&c, &xen, &b, log, strlen(log));
+	assert_int_equal(c.verdict, MX_FAIL);
+	assert_string_equal(c.reason, "no marker before the time limit");
+	assert_true(c.to_marker_s < 0);
+
+	c.expect = MX_XFAIL;
+	strcpy(c.expect_reason, "lacks dom0 support");
+	mx_verdict_decide(&c, &xen, &b, log, strlen(log));
+	assert_int_equal(c.verdict, MX_XFAIL);
+
+	b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=none cmdline=x");
+	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	assert_int_equal(c.verdict, MX_XPASS);
+	assert_non_null(strstr(c.reason, "lacks dom0 support"));
+}
+
+static void verdict_quits_without_marker(void **state)
+{
+	(void)state;
+	struct mx_hypervisor none = { .kind = MX_HV_NONE };
+	struct mx_cell c = { .expect = MX_PASS };
+	struct mx_boot_result b = { .qemu_status = 0 };
+	const char *log = "[ 2.8] Kernel panic - not syncing: VFS: Unable to mount root fs\n";
+	mx_verdict_decide(&c, &none, &b, log, strlen(log));
+	assert_int_equal(c.verdict, MX_FAIL);
+	assert_string_equal(c.reason, "kernel panic: VFS: Unable to mount root fs");
+	mx_verdict_decide(&c, &none, &b, "", 0);
+	assert_string_equal(c.reason, "the machine reset before the marker");
+	b.qemu_status = 1;
+	mx_verdict_decide(&c, &none, &b, "", 0);
+	assert_string_equal(c.reason, "QEMU ended (status 1) without a marker");
+}
+
+static void our_hypervisor_must_show_in_the_log(void **state)
+{
+	(void)state;
+	struct mx_hypervisor bchv = { .kind = MX_HV_BCHV };
+	struct mx_cell c = { .expect = MX_PASS };
+	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=none release=6.1 xl=none cmdline=x");
+	const char *log = "(bchv) [ 4.29] bchv 0.1: bootchain x86-64 hypervisor\n";
+	mx_verdict_decide(&c, &bchv, &b, log, strlen(log));
+	assert_int_equal(c.verdict, MX_PASS);
+	/* a marker with no sign of the hypervisor: GRUB booted the kernel directly */
+	mx_verdict_decide(&c, &bchv, &b, "[ 0.0] Linux version\n", 21);
+	assert_int_equal(c.verdict, MX_FAIL);
+	assert_non_null(strstr(c.reason, "never ran"));
+}
+
+static void fatal_messages_end_the_wait(void **state)
+{
+	(void)state;
+	const char *halted = "(XEN) Freed 656kB init memory\n(XEN) Hardware Dom0 halted: halting machine\n";
+	const char *booting = "(XEN) Freed 656kB init memory\n[ 1.0] Linux version 6.1\n";
+	assert_true(mx_classify_terminal(halted, strlen(halted)));
+	assert_false(mx_classify_terminal(booting, strlen(booting)));
+	char detail[MX_REASON_MAX];
+	assert_string_equal(classify(halted, detail), "dom0 halted before the marker");
+	/* GRUB writes its lines after a carriage return */
+	const char *grub = "\r  Booting `x'\r\n\rerror: invalid magic number.\r\n";
+	assert_string_equal(classify(grub, detail), "GRUB error");
+	assert_string_equal(detail, "invalid magic number.");
+	assert_false(mx_classify_terminal(grub, strlen(grub)));
+	/* UEFI GRUB2 says this of every multiboot image: not a reason */
+	const char *video = "\r  Booting `x'\r\n\rerror: no suitable video mode found.\r\n"
+			    "(XEN) Xen version 4.17\r\n";
+	assert_null(classify(video, detail));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(xen_panic_names_the_message),
+		cmocka_unit_test(kernel_panic_keeps_its_reason),
+		cmocka_unit_test(dom0_crash_outranks_kernel_panic),
+		cmocka_unit_test(qemu_and_grub_errors),
+		cmocka_unit_test(a_clean_log_has_no_reason),
+		cmocka_unit_test(marker_fields),
+		cmocka_unit_test(verdict_pass_and_wrong_hypervisor),
+		cmocka_unit_test(verdict_needs_domain0_when_xl_runs),
+		cmocka_unit_test(verdict_timeout_and_expected_failures),
+		cmocka_unit_test(verdict_quits_without_marker),
+		cmocka_unit_test(our_hypervisor_must_show_in_the_log),
+		cmocka_unit_test(fatal_messages_end_the_wait),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Bad input is a one-line error before anything boots: missing or corrupt kernel,
+# a hypervisor that is not a multiboot image, missing QEMU or GRUB2 tools, bad options.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+bc=$BIN/bootchain
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+
+# run the matrix expecting failure: status 2, one line naming FILE and PROBLEM, no boot
+expect_error() {
+	local name=$1 file=$2 problem=$3; shift 3
+	local err rc
+	err=$(PATH=${MX_PATH:-$PATH} "$bc" matrix --output "$out" --no-progress "$@" 2>&1 >/dev/null); rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] &&
+	   [[ $err == *"$file"* ]] && [[ $err == *"$problem"* ]] && [ ! -e "$out/logs/"*serial.log ]; then
+		ok "$name"
+	else
+		fail "$name"; printf '#   status %s: %s\n' "$rc" "$err"
+	fi
+}
+
+expect_error "missing kernel" "$tmp/nope" "cannot open kernel" --kernel "$tmp/nope"
+head -c 5000 /dev/urandom >"$tmp/corrupt"
+expect_error "corrupt kernel" "$tmp/corrupt" "not a Linux bzImage" --kernel "$tmp/corrupt"
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | head -1)
+if [ -n "$kernel" ]; then
+	gzip -c /etc/os-release >"$tmp/fake-xen.gz"
+	expect_error "hypervisor that is not multiboot" "$tmp/fake-xen.gz" "not a multiboot image" \
+		--kernel "$kernel" --hypervisor "$tmp/fake-xen.gz"
+	expect_error "missing hypervisor file" "$tmp/none.gz" "cannot open hypervisor" \
+		--kernel "$kernel" --hypervisor "$tmp/none.gz"
+	# a PATH with everything but QEMU
+	mkdir -p "$tmp/bin"
+	for t in grub-mkrescue xorriso mformat dracut; do
+		p=$(command -v $t) && ln -s "$p" "$tmp/bin/$t"
+	done
+	MX_PATH=$tmp/bin expect_error "missing QEMU" "qemu-system-x86_64" "not found" --kernel "$kernel"
+	rm "$tmp/bin/grub-mkrescue"; ln -s /bin/true "$tmp/bin/qemu-system-x86_64"
+	MX_PATH=$tmp/bin expect_error "missing grub-mkrescue" "grub-mkrescue" "not found" --kernel "$kernel"
+	expect_error "missing install tools" "$tmp/new-kernel-pkg" "not found" \
+		--kernel "$kernel" --tools "$tmp" --data "$here"
+	BOOTCHAIN_OVMF=$tmp/OVMF.fd expect_error "missing UEFI firmware" "$tmp/OVMF.fd" \
+		"UEFI firmware missing" --kernel "$kernel" --firmware uefi
+	expect_error "root without a config" "$tmp/boot/grub2/grub.cfg" "no boot-loader config" \
+		--root "$tmp"
+else
+	skip "no /boot/vmlinuz-* for the hypervisor, QEMU and tool checks"
+fi
+expect_error "unknown firmware" "coreboot" "unknown firmware" --firmware coreboot
+expect_error "unknown option" "--frobnicate" "unknown" --frobnicate
+"$bc" matrix --help | grep -q -- "--hypervisor"
+check_eq "--help prints the options and exits 0" "0" "$?"
+done_testing

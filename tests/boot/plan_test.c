@@ -1,0 +1,235 @@
+/* Options, image checks, expectations and the plan, on synthetic kernels and hypervisors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+#include "tests/matrix/image.h"
+#include "tests/matrix/matrix.h"
+#include "tests/matrix/util.h"
+
+static char dir[] = "/tmp/bc-plan-test-XXXXXX";
+
+static void put16(unsigned char *p, unsigned v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
+static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
+
+/* A file with just enough of a bzImage header for the plan to take it. */
+static void write_bzimage(const char *path, const char *release)
+{
+	unsigned char img[4096] = { 0 };
+	put16(img + 0x1FE, 0xAA55);
+	memcpy(img + 0x202, "HdrS", 4);
+	put16(img + 0x206, 0x020F);
+	put16(img + 0x20E, 0x800);  /* version string at 0x800 + 0x200 */
+	snprintf((char *)img + 0xA00, 200, "%s (builder@test) #1 SMP", release);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(img, 1, sizeof(img), f);
+	fclose(f);
+}
+
+/* A gzip-compressed file with a multiboot2 header at offset 64 (or none). */
+static void write_hypervisor(const char *path, bool multiboot)
+{
+	unsigned char img[8192] = { 0 };
+	if (multiboot) {
+		uint32_t magic = 0xE85250D6u, arch = 0, len = 16;
+		put32(img + 64, magic);
+		put32(img + 68, arch);
+		put32(img + 72, len);
+		put32(img + 76, (uint32_t)-(magic + arch + len));
+	}
+	gzFile gz = gzopen(path, "wb");
+	assert_non_null(gz);
+	gzwrite(gz, img, sizeof(img));
+	gzclose(gz);
+}
+
+static char *in_dir(const char *name)
+{
+	static char paths[4][PATH_MAX];
+	static int next;
+	char *p = paths[next++ % 4];
+	snprintf(p, PATH_MAX, "%s/%s", dir, name);
+	return p;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	mx_mkdir_p(in_dir("boot"));
+	mx_mkdir_p(in_dir("bin"));
+	write_bzimage(in_dir("boot/vmlinuz-6.1.0-9-amd64"), "6.1.0-9-amd64");
+	write_bzimage(in_dir("boot/vmlinuz-6.1.0-9-cloud-amd64"), "6.1.0-9-cloud-amd64");
+	mx_write_file(in_dir("boot/config-6.1.0-9-amd64"), "CONFIG_XEN=y\nCONFIG_XEN_DOM0=y\n");
+	mx_write_file(in_dir("boot/config-6.1.0-9-cloud-amd64"), "CONFIG_XEN=y\n# CONFIG_XEN_DOM0 is not set\n");
+	write_hypervisor(in_dir("boot/xen-4.17-amd64.gz"), true);
+	write_hypervisor(in_dir("not-multiboot.gz"), false);
+	mx_write_file(in_dir("garbage"), "this is not a kernel at all\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return mx_rm_rf(dir);
+}
+
+static int parse(struct mx_options *opt, const char *const *args)
+{
+	char *argv[32];
+	int argc = 0;
+	argv[argc++] = "matrix";
+	while (*args)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	return mx_parse_options(argc, argv, opt);
+}
+
+static void options_defaults_and_choices(void **state)
+{
+	(void)state;
+	struct mx_options opt;
+	assert_int_equal(parse(&opt, (const char *const[]){ NULL }), 0);
+	assert_string_equal(opt.output, "build/matrix");
+	assert_int_equal(opt.firmware, MX_FW_BIOS);
+	assert_int_equal(opt.config, MX_CFG_GRUB2);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "uefi", "--config",
+				"grub-legacy", "--kernel", "/a", "--kernel", "/b", "--quick",
+				"--jobs", "3", NULL }), 0);
+	assert_int_equal(opt.firmware, MX_FW_UEFI);
+	assert_int_equal(opt.config, MX_CFG_LEGACY);
+	assert_int_equal(opt.nkernels, 2);
+	assert_string_equal(opt.kernels[1], "/b");
+	assert_true(opt.quick);
+	assert_int_equal(opt.jobs, 3);
+}
+
+static void options_reject_bad_values(void **state)
+{
+	(void)state;
+	struct mx_options opt;
+	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "coreboot", NULL }), -1);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--jobs", "0", NULL }), -1);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--timeout", "ten", NULL }), -1);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--bogus", NULL }), -1);
+	assert_int_equal(parse(&opt, (const char *const[]){ "stray", NULL }), -1);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--root", "/r", "--kernel", "/k", NULL }), -1);
+}
+
+static void image_checks(void **state)
+{
+	(void)state;
+	char release[64], err[512];
+	assert_int_equal(mx_bzimage_release(in_dir("boot/vmlinuz-6.1.0-9-amd64"), release,
+					    sizeof(release), err, sizeof(err)), 0);
+	assert_string_equal(release, "6.1.0-9-amd64");
+	assert_int_equal(mx_bzimage_release(in_dir("garbage"), release, sizeof(release), err,
+					    sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a Linux bzImage"));
+	assert_int_equal(mx_bzimage_release(in_dir("missing"), release, sizeof(release), err,
+					    sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot open kernel"));
+	assert_int_equal(mx_multiboot_check(in_dir("boot/xen-4.17-amd64.gz"), err, sizeof(err)), 2);
+	assert_int_equal(mx_multiboot_check(in_dir("not-multiboot.gz"), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a multiboot image"));
+}
+
+static void inspect_json_verdicts(void **state)
+{
+	(void)state;
+	struct mx_kernel k = { 0 };
+	const char *json = "{ \"version\": \"x\", \"verdicts\": {\n"
+			   " \"bare_metal\": {\"answer\": \"yes\", \"why\": null},\n"
+			   " \"xen_pv_dom0\": {\"answer\": \"no\", \"why\": \"lacks dom0 support\"},\n"
+			   " \"xen_pvh_dom0\": {\"answer\": \"no\", \"why\": \"lacks dom0 support\"},\n"
+			   " \"bootchain_hv\": {\"answer\": \"yes\", \"why\": null} } }";
+	assert_int_equal(mx_parse_inspect_json(json, &k), 0);
+	assert_true(k.can_boot[MX_HV_NONE]);
+	assert_false(k.can_boot[MX_HV_XEN_PV]);
+	assert_string_equal(k.why_not[MX_HV_XEN_PVH], "lacks dom0 support");
+	assert_true(k.can_boot[MX_HV_BCHV]);
+	assert_int_equal(mx_parse_inspect_json("{\"file\": \"x\"}", &k), -1);
+}
+
+static void plan_defaults_cross_kernels_and_hypervisors(void **state)
+{
+	(void)state;
+	static struct mx_options opt;
+	static struct mx_plan plan;
+	assert_int_equal(parse(&opt, (const char *const[]){ NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin")); /* no bootchain, no bchv */
+	assert_int_equal(mx_plan_build(&opt, &plan), 0);
+	assert_int_equal(plan.nkernels, 2);
+	assert_int_equal(plan.nhvs, 4);
+	assert_int_equal(plan.ncells, 8);
+	int xfail = 0, skip = 0, dracut = 0;
+	for (int i = 0; i < plan.ncells; i++) {
+		const struct mx_cell *c = &plan.cells[i];
+		const struct mx_kernel *k = &plan.kernels[c->kernel];
+		xfail += c->expect == MX_XFAIL;
+		skip += c->expect == MX_SKIP;
+		dracut += c->initramfs == MX_INITRAMFS_DRACUT;
+		if (c->expect == MX_XFAIL) {
+			assert_non_null(strstr(k->version, "cloud"));
+			assert_non_null(strstr(c->expect_reason, "CONFIG_XEN_DOM0"));
+		}
+		if (plan.hvs[c->hv].kind == MX_HV_BCHV)
+			assert_string_equal(c->expect_reason, "not built");
+	}
+	assert_int_equal(xfail, 2);     /* cloud kernel under Xen PV and PVH */
+	assert_int_equal(skip, 2);      /* bchv for both kernels */
+	assert_int_equal(dracut, 1);    /* the dom0-capable kernel under Xen PV */
+}
+
+static void plan_quick_and_bad_input(void **state)
+{
+	(void)state;
+	static struct mx_options opt;
+	static struct mx_plan plan;
+	assert_int_equal(parse(&opt, (const char *const[]){ "--quick", NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin"));
+	assert_int_equal(mx_plan_build(&opt, &plan), 0);
+	assert_int_equal(plan.ncells, 2);
+	assert_string_equal(plan.kernels[0].version, "6.1.0-9-amd64");
+	assert_int_equal(plan.hvs[1].kind, MX_HV_XEN_PV);
+
+	/* UEFI + GRUB-legacy: hypervisor cells are expected to fail, bare metal is not */
+	assert_int_equal(parse(&opt, (const char *const[]){ "--quick", "--firmware", "uefi", "--config",
+				"grub-legacy", NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin"));
+	assert_int_equal(mx_plan_build(&opt, &plan), 0);
+	assert_int_equal(plan.cells[0].expect, MX_PASS);
+	assert_int_equal(plan.cells[1].expect, MX_XFAIL);
+	assert_non_null(strstr(plan.cells[1].expect_reason, "multiboot1"));
+
+	assert_int_equal(parse(&opt, (const char *const[]){ "--kernel", in_dir("garbage"), NULL }), 0);
+	assert_int_equal(mx_plan_build(&opt, &plan), -1);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--hypervisor", in_dir("not-multiboot.gz"),
+				NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	assert_int_equal(mx_plan_build(&opt, &plan), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(options_defaults_and_choices),
+		cmocka_unit_test(options_reject_bad_values),
+		cmocka_unit_test(image_checks),
+		cmocka_unit_test(inspect_json_verdicts),
+		cmocka_unit_test(plan_defaults_cross_kernels_and_hypervisors),
+		cmocka_unit_test(plan_quick_and_bad_input),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

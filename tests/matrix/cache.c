@@ -1,0 +1,82 @@
+/* Content hashing and the file cache. FNV-1a is not cryptographic; two streams with
+ * different offsets make an accidental collision of build inputs negligible. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "tests/matrix/cache.h"
+#include "tests/matrix/util.h"
+
+#define FNV_PRIME 0x100000001b3ULL
+
+void mx_hash_init(struct mx_hash *h)
+{
+	h->a = 0xcbf29ce484222325ULL;
+	h->b = 0x84222325cbf29ce4ULL;
+}
+
+void mx_hash_bytes(struct mx_hash *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t a = h->a, b = h->b;
+	for (size_t i = 0; i < len; i++) {
+		a = (a ^ p[i]) * FNV_PRIME;
+		b = (b ^ (uint64_t)(p[i] ^ 0x5c)) * FNV_PRIME;
+	}
+	h->a = a;
+	h->b = b;
+}
+
+void mx_hash_str(struct mx_hash *h, const char *s)
+{
+	mx_hash_bytes(h, s, strlen(s) + 1);
+}
+
+int mx_hash_file(struct mx_hash *h, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	static _Thread_local unsigned char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		mx_hash_bytes(h, buf, (size_t)n);
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+void mx_hash_hex(const struct mx_hash *h, char out[33])
+{
+	mx_fmt(out, 33, "%016llx%016llx", (unsigned long long)h->a, (unsigned long long)h->b);
+}
+
+void mx_cache_path(const char *cache_dir, const char *kind, const char *key, const char *ext,
+		   char *out, size_t len)
+{
+	mx_fmt(out, len, "%s/%s/%s%s", cache_dir, kind, key, ext);
+}
+
+bool mx_cache_fetch(const char *cached, const char *dest)
+{
+	if (access(cached, R_OK))
+		return false;
+	unlink(dest);
+	return link(cached, dest) == 0 || mx_copy_file(cached, dest) == 0;
+}
+
+int mx_cache_store(const char *src, const char *cached)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	mx_fmt(dir, sizeof(dir), "%s", cached);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (mx_mkdir_p(dir))
+		return -1;
+	mx_fmt(tmp, sizeof(tmp), "%s.tmp.%d", cached, (int)getpid());
+	if (mx_copy_file(src, tmp) || rename(tmp, cached)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,105 @@
+/* One cell, start to verdict: sandbox -> install -> medium -> boot -> verdict. A cell
+ * runs in its own process (see run.c), so stages may change the process environment. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "bootloader/media.h"
+#include "tests/matrix/qemu.h"
+#include "tests/matrix/stages.h"
+#include "tests/matrix/util.h"
+
+int mx_stage_medium(struct mx_cell_ctx *ctx)
+{
+	char boot[PATH_MAX + 8], stage[PATH_MAX + 16], err[MX_REASON_MAX + PATH_MAX];
+	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
+	mx_fmt(stage, sizeof(stage), "%s/medium", ctx->work);
+	struct bl_media m = {
+		.boot_dir = boot,
+		.legacy = ctx->cell->config == MX_CFG_LEGACY,
+		.uefi = ctx->cell->firmware == MX_FW_UEFI,
+		.stage_dir = stage,
+		.cache_dir = ctx->opt->no_cache ? NULL : ctx->cache,
+		.log = ctx->medium_log,
+	};
+	if (bl_media_build(&m, err, sizeof(err))) {
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "medium: %s", err);
+		return -1;
+	}
+	ctx->cell->cached_medium = m.cached;
+	mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", m.iso);
+	mx_rm_rf(stage);
+	return 0;
+}
+
+int mx_stage_boot(struct mx_cell_ctx *ctx)
+{
+	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
+	struct mx_qemu_spec q = {
+		.iso = ctx->iso,
+		.firmware = ctx->cell->firmware,
+		.hv = hv->kind,
+		.ovmf = bl_ovmf_path(),
+		.mem_mb = ctx->opt->mem_mb,
+		/* an expected failure only has to fail: do not wait as long for it */
+		.timeout_s = ctx->cell->expect == MX_XFAIL && ctx->opt->timeout_s > 60
+				     ? 60 : ctx->opt->timeout_s,
+		.log = ctx->serial_log,
+	};
+	struct mx_boot_result r;
+	if (mx_qemu_boot(&q, &r)) {
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "QEMU error: cannot start it");
+		ctx->cell->verdict = MX_FAIL;
+		return -1;
+	}
+	size_t len = 0;
+	char *log = mx_read_file(ctx->serial_log, &len);
+	mx_verdict_decide(ctx->cell, hv, &r, log ? log : "", len);
+	free(log);
+	return 0;
+}
+
+void mx_cell_paths(struct mx_cell_ctx *ctx, const struct mx_options *opt,
+		   const struct mx_plan *plan, struct mx_cell *cell)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->opt = opt;
+	ctx->plan = plan;
+	ctx->cell = cell;
+	mx_cell_name(plan, cell, ctx->name, sizeof(ctx->name));
+	mx_fmt(ctx->work, sizeof(ctx->work), "%s/work/%s", opt->output, ctx->name);
+	if (opt->root[0])
+		mx_fmt(ctx->root, sizeof(ctx->root), "%s", opt->root);
+	else
+		mx_fmt(ctx->root, sizeof(ctx->root), "%s/root", ctx->work);
+	mx_fmt(ctx->cache, sizeof(ctx->cache), "%s", opt->cache);
+	mx_fmt(ctx->install_log, sizeof(ctx->install_log), "%s/logs/%s.install.log", opt->output,
+		 ctx->name);
+	mx_fmt(ctx->medium_log, sizeof(ctx->medium_log), "%s/logs/%s.medium.log", opt->output,
+		 ctx->name);
+	mx_fmt(ctx->serial_log, sizeof(ctx->serial_log), "%s/logs/%s.serial.log", opt->output,
+		 ctx->name);
+}
+
+/* Runs every stage; the verdict and its reason end up in the cell. */
+void mx_cell_run(const struct mx_options *opt, const struct mx_plan *plan, struct mx_cell *cell)
+{
+	struct mx_cell_ctx ctx;
+	double start = mx_now();
+	mx_cell_paths(&ctx, opt, plan, cell);
+	unlink(ctx.install_log);
+	unlink(ctx.medium_log);
+	if (mx_mkdir_p(ctx.work)) {
+		mx_fmt(cell->reason, sizeof(cell->reason), "cannot create %s", ctx.work);
+		cell->verdict = MX_FAIL;
+		return;
+	}
+	bool own_root = !opt->root[0];
+	if ((own_root && (mx_stage_sandbox(&ctx) || mx_stage_install(&ctx))) ||
+	    mx_stage_medium(&ctx) || mx_stage_boot(&ctx))
+		cell->verdict = MX_FAIL; /* reason set by the stage */
+	cell->wall_s = mx_now() - start;
+	/* keep a failed cell's root for a look; a passing one is rebuilt from the cache */
+	if (cell->verdict != MX_FAIL)
+		mx_rm_rf(ctx.work);
+}

@@ -1,0 +1,159 @@
+/* Stage 2: the test initramfs and the boot entry, made the way a distribution makes
+ * them: `new-kernel-pkg --root R --install` writes the entry through grubby (with a
+ * multiboot entry when R/etc/sysconfig/kernel names a hypervisor) and runs dracut.
+ * Initramfs images are cached by content; a cached one is put in place first, so
+ * new-kernel-pkg then only writes the entry. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tests/matrix/cache.h"
+#include "tests/matrix/stages.h"
+#include "tests/matrix/util.h"
+
+#define BUSYBOX_PATH "/bin/busybox"
+#define MARKER_HOOK_DEST "/lib/dracut/hooks/cmdline/00-bootchain-marker.sh"
+
+static int fail(struct mx_cell_ctx *ctx, const char *fmt, const char *what)
+{
+	char msg[MX_REASON_MAX];
+	mx_fmt(msg, sizeof(msg), fmt, what);
+	mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "install: %s", msg);
+	return -1;
+}
+
+void mx_marker_path(const struct mx_options *opt, char *out, size_t len)
+{
+	mx_fmt(out, len, "%s/marker.sh", opt->data);
+}
+
+/* The directory holding the Xen toolstack binaries (xl, xenstored), or "". */
+static void xen_tools_dir(char *out, size_t len)
+{
+	glob_t g;
+	out[0] = '\0';
+	if (glob("/usr/lib/xen-*/bin/xl", 0, NULL, &g) == 0 && g.gl_pathc) {
+		mx_fmt(out, len, "%s", g.gl_pathv[g.gl_pathc - 1]);
+		out[strlen(out) - 3] = '\0';
+		globfree(&g);
+	}
+}
+
+/* Arguments new-kernel-pkg passes on to dracut: a small image (base module only) with
+ * the marker as a cmdline hook, plus the Xen toolstack and its drivers for `xl list`. */
+void mx_dracut_args(const struct mx_options *opt, char *out, size_t len)
+{
+	char marker[PATH_MAX], xen[PATH_MAX];
+	mx_marker_path(opt, marker, sizeof(marker));
+	xen_tools_dir(xen, sizeof(xen));
+	int n = mx_fmt(out, len,
+			 "--no-hostonly --gzip --modules base --include %s " MARKER_HOOK_DEST
+			 " --install dd", marker);
+	if (xen[0] && n > 0 && (size_t)n < len)
+		mx_fmt(out + n, len - (size_t)n,
+			 " --install %s/xl --install %s/xenstored --install %s/xen-init-dom0"
+			 " --add-drivers xenfs --add-drivers xen-privcmd --add-drivers xen-evtchn"
+			 " --add-drivers xen-gntdev", xen, xen, xen);
+}
+
+static void initramfs_key(struct mx_cell_ctx *ctx, const char *dracut_args, char key[33])
+{
+	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
+	char marker[PATH_MAX], path[PATH_MAX + 32];
+	struct mx_hash h;
+	mx_hash_init(&h);
+	mx_marker_path(ctx->opt, marker, sizeof(marker));
+	mx_hash_file(&h, marker);
+	if (ctx->cell->initramfs == MX_INITRAMFS_BUSYBOX) {
+		mx_hash_str(&h, "busybox-1");
+		mx_hash_file(&h, BUSYBOX_PATH);
+	} else {
+		/* the image holds this kernel's modules: key on them and on what dracut adds */
+		mx_hash_str(&h, "dracut-1");
+		mx_hash_str(&h, k->version);
+		mx_hash_str(&h, dracut_args);
+		mx_fmt(path, sizeof(path), "%s/modules.dep", k->modules);
+		mx_hash_file(&h, path);
+		mx_hash_file(&h, k->path);
+	}
+	mx_hash_hex(&h, key);
+}
+
+static int build_busybox_image(struct mx_cell_ctx *ctx, const char *out)
+{
+	char marker[PATH_MAX];
+	mx_marker_path(ctx->opt, marker, sizeof(marker));
+	char *argv[] = { (char *)mx_tool_path(ctx->opt, "bootchain"), "initramfs", "-o", (char *)out,
+			 "--busybox", BUSYBOX_PATH, "--init", marker, NULL };
+	int rc = mx_run(argv, ctx->install_log);
+	if (rc) {
+		char last[MX_REASON_MAX];
+		mx_last_line(ctx->install_log, last, sizeof(last));
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason),
+		       "install: bootchain initramfs exited with status %d: %s", rc, last);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_new_kernel_pkg(struct mx_cell_ctx *ctx, bool mkinitrd, const char *dracut_args)
+{
+	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
+	char root_arg[PATH_MAX + 16], kargs[256], dargs[4096 + 32];
+	mx_fmt(root_arg, sizeof(root_arg), "--root=%s", ctx->root);
+	mx_fmt(kargs, sizeof(kargs), "--kernel-args=%s",
+		 mx_kernel_args(ctx->plan->hvs[ctx->cell->hv].kind));
+	mx_fmt(dargs, sizeof(dargs), "--add-dracut-args=%s", dracut_args);
+	char *argv[16];
+	int n = 0;
+	argv[n++] = (char *)mx_tool_path(ctx->opt, "new-kernel-pkg");
+	argv[n++] = root_arg;
+	argv[n++] = "--install";
+	argv[n++] = "--make-default";
+	argv[n++] = kargs;
+	if (mkinitrd) {
+		argv[n++] = "--mkinitrd";
+		argv[n++] = "--dracut";
+		argv[n++] = dargs;
+	}
+	argv[n++] = (char *)k->version;
+	argv[n] = NULL;
+	/* new-kernel-pkg runs grubby: ours first on PATH */
+	char path[PATH_MAX * 2];
+	mx_fmt(path, sizeof(path), "%s:%s", ctx->opt->tools, getenv("PATH") ? getenv("PATH") : "");
+	setenv("PATH", path, 1);
+	int rc = mx_run(argv, ctx->install_log);
+	if (rc) {
+		char last[MX_REASON_MAX];
+		mx_last_line(ctx->install_log, last, sizeof(last));
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason),
+		       "install: new-kernel-pkg exited with status %d: %s", rc, last);
+		return -1;
+	}
+	return 0;
+}
+
+int mx_stage_install(struct mx_cell_ctx *ctx)
+{
+	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
+	char dracut_args[4096] = "", key[33], cached[PATH_MAX + 64], image[PATH_MAX + 160];
+	bool dracut = ctx->cell->initramfs == MX_INITRAMFS_DRACUT;
+	if (dracut)
+		mx_dracut_args(ctx->opt, dracut_args, sizeof(dracut_args));
+	initramfs_key(ctx, dracut_args, key);
+	mx_cache_path(ctx->cache, "initramfs", key, ".img", cached, sizeof(cached));
+	mx_fmt(image, sizeof(image), "%s/boot/initramfs-%s.img", ctx->root, k->version);
+	bool use_cache = !ctx->opt->no_cache;
+	bool hit = use_cache && mx_cache_fetch(cached, image);
+	ctx->cell->cached_initramfs = hit;
+	if (!hit && !dracut && build_busybox_image(ctx, image))
+		return -1;
+	if (run_new_kernel_pkg(ctx, dracut && !hit, dracut_args))
+		return -1;
+	if (access(image, R_OK))
+		return fail(ctx, "new-kernel-pkg made no %s", image);
+	if (use_cache && !hit && mx_cache_store(image, cached))
+		return fail(ctx, "cannot cache %s", image);
+	return 0;
+}

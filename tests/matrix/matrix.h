@@ -1,0 +1,122 @@
+/* bootchain matrix: boot every kernel on bare metal and as dom0 through the entries
+ * new-kernel-pkg/grubby wrote, in QEMU, and report a verdict per cell.
+ * Each stage of a cell is its own function: sandbox -> install -> medium -> boot -> verdict. */
+#ifndef BC_MATRIX_H
+#define BC_MATRIX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define MX_MAX_KERNELS 16
+#define MX_MAX_HVS 8
+#define MX_MAX_CELLS (MX_MAX_KERNELS * MX_MAX_HVS)
+#define MX_REASON_MAX 256
+#define MX_MARKER_TAG "BOOTCHAIN-MARKER"
+
+enum mx_hv_kind { MX_HV_NONE, MX_HV_XEN_PV, MX_HV_XEN_PVH, MX_HV_BCHV, MX_HV_FILE, MX_HV_KINDS };
+enum mx_firmware { MX_FW_BIOS, MX_FW_UEFI };
+enum mx_config { MX_CFG_GRUB2, MX_CFG_LEGACY };
+enum mx_initramfs { MX_INITRAMFS_AUTO, MX_INITRAMFS_BUSYBOX, MX_INITRAMFS_DRACUT };
+enum mx_verdict { MX_PENDING, MX_PASS, MX_FAIL, MX_XFAIL, MX_XPASS, MX_SKIP };
+
+struct mx_kernel {
+	char path[PATH_MAX];
+	char version[128];      /* from the file name: vmlinuz-VERSION */
+	char config[PATH_MAX];  /* config-VERSION next to it, or "" */
+	char modules[PATH_MAX]; /* /lib/modules/VERSION, or "" */
+	/* what the suite expects before booting, per hypervisor kind (enum mx_hv_kind) */
+	bool can_boot[MX_HV_KINDS];
+	char why_not[MX_HV_KINDS][MX_REASON_MAX];
+	bool dom0_capable;      /* can_boot[MX_HV_XEN_PV] */
+};
+
+struct mx_hypervisor {
+	enum mx_hv_kind kind;
+	char label[32];         /* column name: none, xen-pv, xen-pvh, bchv, or the file name */
+	char path[PATH_MAX];    /* image file; "" for none */
+	char missing[MX_REASON_MAX]; /* non-empty: column is skipped with this reason */
+};
+
+struct mx_cell {
+	int kernel, hv;         /* indexes into the plan */
+	enum mx_firmware firmware;
+	enum mx_config config;
+	enum mx_initramfs initramfs; /* resolved: busybox or dracut */
+	bool run_xl;            /* the marker must show Domain-0 from `xl list` */
+	enum mx_verdict expect; /* MX_PASS, MX_XFAIL or MX_SKIP */
+	char expect_reason[MX_REASON_MAX];
+	/* results */
+	enum mx_verdict verdict;
+	char reason[MX_REASON_MAX];
+	char marker[512];
+	double to_marker_s;     /* QEMU start to marker; <0 when never seen */
+	double wall_s;          /* whole cell, all stages */
+	bool cached_initramfs, cached_medium;
+};
+
+struct mx_options {
+	char kernels[MX_MAX_KERNELS][PATH_MAX];
+	int nkernels;
+	char hvs[MX_MAX_HVS][PATH_MAX]; /* none|xen-pv|xen-pvh|bchv|PATH as given */
+	int nhvs;
+	enum mx_firmware firmware;
+	enum mx_config config;
+	enum mx_initramfs initramfs;
+	bool quick;
+	char output[PATH_MAX];
+	char root[PATH_MAX];    /* --root: boot an already installed root, no install */
+	char boot_dir[PATH_MAX];/* where default kernels are found (/boot) */
+	char tools[PATH_MAX];   /* where grubby/new-kernel-pkg/bootchain live */
+	char cache[PATH_MAX];   /* built initramfs images and media; default OUTPUT/cache */
+	char data[PATH_MAX];    /* marker scripts (tests/boot in the source tree) */
+	int jobs;               /* 0: as many as cores and memory allow */
+	int timeout_s;          /* per boot */
+	int mem_mb;             /* QEMU -m */
+	bool progress;          /* live progress line (default: when stderr is a tty) */
+	bool no_cache;
+};
+
+struct mx_plan {
+	struct mx_kernel kernels[MX_MAX_KERNELS];
+	int nkernels;
+	struct mx_hypervisor hvs[MX_MAX_HVS];
+	int nhvs;
+	struct mx_cell cells[MX_MAX_CELLS];
+	int ncells;
+};
+
+/* options.c */
+int mx_parse_options(int argc, char **argv, struct mx_options *opt);
+void mx_usage(FILE *to);
+
+/* plan.c */
+int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan);
+const char *mx_hv_expected_type(enum mx_hv_kind kind);
+const char *mx_firmware_name(enum mx_firmware fw);
+const char *mx_config_name(enum mx_config cfg);
+const char *mx_verdict_name(enum mx_verdict v);
+void mx_cell_name(const struct mx_plan *plan, const struct mx_cell *cell, char *out, size_t len);
+
+/* expect.c: can this kernel boot under each hypervisor kind? fills can_boot/why_not */
+void mx_kernel_dom0_check(struct mx_kernel *k, const char *bootchain_bin);
+int mx_parse_inspect_json(const char *json, struct mx_kernel *k);
+
+/* classify.c: the serial-log classifier */
+struct mx_boot_result {
+	bool marker_seen;
+	char marker[512];
+	double to_marker_s;
+	bool timed_out;
+	int qemu_status;        /* exit status, -1 if killed by us */
+	char qemu_error[MX_REASON_MAX];
+};
+const char *mx_classify_log(const char *log, size_t len, char *detail, size_t detail_len);
+bool mx_classify_terminal(const char *log, size_t len);
+const char *mx_hv_log_proof(enum mx_hv_kind kind);
+bool mx_marker_field(const char *marker, const char *key, char *out, size_t len);
+void mx_verdict_decide(struct mx_cell *cell, const struct mx_hypervisor *hv,
+		       const struct mx_boot_result *boot, const char *log, size_t len);
+
+#endif

@@ -1,0 +1,44 @@
+/* The stages of one cell, each its own step:
+ * sandbox -> initramfs + install (new-kernel-pkg) -> medium (GRUB2 tools) -> boot (QEMU). */
+#ifndef BC_MATRIX_STAGES_H
+#define BC_MATRIX_STAGES_H
+#include "tests/matrix/matrix.h"
+
+/* Everything a stage needs to know about where it works. */
+struct mx_cell_ctx {
+	const struct mx_options *opt;
+	const struct mx_plan *plan;
+	struct mx_cell *cell;
+	char name[256];          /* kernel-hv-firmware-config */
+	char work[PATH_MAX];     /* scratch dir of this cell */
+	char root[PATH_MAX];     /* sandbox root (or --root) */
+	char cache[PATH_MAX];    /* output/cache */
+	char install_log[PATH_MAX];
+	char medium_log[PATH_MAX];
+	char serial_log[PATH_MAX];
+	char iso[PATH_MAX];
+};
+
+/* Each returns 0, or -1 with cell->reason saying what went wrong. */
+int mx_stage_sandbox(struct mx_cell_ctx *ctx);
+int mx_stage_install(struct mx_cell_ctx *ctx);
+int mx_stage_medium(struct mx_cell_ctx *ctx);
+int mx_stage_boot(struct mx_cell_ctx *ctx);
+
+/* /etc/sysconfig/kernel in root; hypervisor "" for bare metal. */
+int mx_write_sysconfig(const char *root, const char *hypervisor, const char *args);
+
+/* Kernel command line and hypervisor arguments a cell's entry gets. */
+const char *mx_kernel_args(enum mx_hv_kind kind);
+const char *mx_hypervisor_args(enum mx_hv_kind kind);
+
+/* cell.c: the paths of a cell, and a whole cell run to its verdict. */
+void mx_cell_paths(struct mx_cell_ctx *ctx, const struct mx_options *opt,
+		   const struct mx_plan *plan, struct mx_cell *cell);
+void mx_cell_run(const struct mx_options *opt, const struct mx_plan *plan, struct mx_cell *cell);
+
+/* install.c: the marker script and the dracut arguments that put it in an image. */
+void mx_marker_path(const struct mx_options *opt, char *out, size_t len);
+void mx_dracut_args(const struct mx_options *opt, char *out, size_t len);
+
+#endif
