@@ -6,7 +6,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 want="/boot/bchv.gz /etc/kernel/postinst.d/zz-bootchain /etc/kernel/prerm.d/bootchain /etc/sysconfig/kernel
-/usr/bin/bootchain /usr/sbin/grubby /usr/sbin/new-kernel-pkg /usr/share/bash-completion/completions/grubby"
+/usr/bin/bootchain /usr/sbin/grubby /usr/sbin/new-kernel-pkg /usr/share/bash-completion/completions/grubby
+/usr/share/bootchain/marker.sh"
 
 if make -s deb >/dev/null 2>&1; then
   ok "make deb"
