@@ -17,33 +17,6 @@
 
 #include "initramfs/run.h"
 
-struct argv_builder {
-	char **v;
-	size_t n;
-	bool oom;
-};
-
-/* Append A followed by B (B may be NULL): "--kmoddir" or ROOT + "/lib/...". */
-static void push(struct argv_builder *b, const char *a, const char *c)
-{
-	if (b->oom)
-		return;
-	char *s = NULL;
-	if (asprintf(&s, "%s%s", a, c ? c : "") < 0) {
-		b->oom = true;
-		return;
-	}
-	char **t = realloc(b->v, (b->n + 2) * sizeof(*t));
-	if (!t) {
-		free(s);
-		b->oom = true;
-		return;
-	}
-	b->v = t;
-	b->v[b->n++] = s;
-	b->v[b->n] = NULL;
-}
-
 static bool in_root(const char *root)
 {
 	return root && *root && strcmp(root, "/");
@@ -56,7 +29,7 @@ static bool is_dir(const char *path)
 }
 
 /* Where dracut reads its configuration inside ROOT. */
-static void push_root_config(struct argv_builder *b, const char *root)
+static void push_root_config(struct run_argv *b, const char *root)
 {
 	char *conf = NULL;
 	if (asprintf(&conf, "%s/etc/dracut.conf", root) < 0) {
@@ -64,20 +37,20 @@ static void push_root_config(struct argv_builder *b, const char *root)
 		return;
 	}
 	/* /dev/null: with no dracut.conf in the root, the host's must not apply */
-	push(b, "--conf", NULL);
-	push(b, access(conf, F_OK) ? "/dev/null" : conf, NULL);
+	run_argv_add(b, "--conf");
+	run_argv_add(b, access(conf, F_OK) ? "/dev/null" : conf);
 	free(conf);
-	push(b, "--confdir", NULL);
-	push(b, root, "/etc/dracut.conf.d");
+	run_argv_add(b, "--confdir");
+	run_argv_addf(b, "%s/etc/dracut.conf.d", root);
 }
 
 char **dracut_argv(const struct dracut_request *q, char *err, size_t errsize)
 {
-	struct argv_builder b = { 0 };
-	push(&b, q->program ? q->program : "dracut", NULL);
+	struct run_argv b = { 0 };
+	run_argv_add(&b, q->program ? q->program : "dracut");
 	if (q->hostonly)
-		push(&b, "--hostonly", NULL);
-	push(&b, "--force", NULL);
+		run_argv_add(&b, "--hostonly");
+	run_argv_add(&b, "--force");
 	if (in_root(q->root)) {
 		char *moddir = NULL, *own = NULL;
 		if (asprintf(&moddir, "%s/lib/modules/%s", q->root, q->version) < 0 ||
@@ -87,38 +60,32 @@ char **dracut_argv(const struct dracut_request *q, char *err, size_t errsize)
 			snprintf(err, errsize, "%s: no kernel modules for %s there", moddir, q->version);
 			free(moddir);
 			free(own);
-			dracut_free_argv(b.v);
+			run_free_argv(b.v);
 			return NULL;
 		} else if (!access(own, F_OK)) {
-			push(&b, "--sysroot", NULL);
-			push(&b, q->root, NULL);
+			run_argv_add(&b, "--sysroot");
+			run_argv_add(&b, q->root);
 		} else {
-			push(&b, "--kmoddir", NULL);
-			push(&b, moddir, NULL);
+			run_argv_add(&b, "--kmoddir");
+			run_argv_add(&b, moddir);
 		}
 		free(moddir);
 		free(own);
 		push_root_config(&b, q->root);
 	}
 	for (size_t i = 0; i < q->nextra; i++)
-		push(&b, q->extra[i], NULL);
-	push(&b, q->output, NULL);
-	push(&b, q->version, NULL);
-	if (b.oom) {
+		run_argv_add(&b, q->extra[i]);
+	run_argv_add(&b, q->output);
+	run_argv_add(&b, q->version);
+	char **argv = run_argv_finish(&b);
+	if (!argv)
 		snprintf(err, errsize, "out of memory");
-		dracut_free_argv(b.v);
-		return NULL;
-	}
-	return b.v;
+	return argv;
 }
 
 void dracut_free_argv(char **argv)
 {
-	if (!argv)
-		return;
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
+	run_free_argv(argv);
 }
 
 int dracut_run(const struct dracut_request *q, char *err, size_t errsize)

@@ -5,12 +5,70 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
+
+/* Takes ownership of S (NULL: its allocation failed). */
+static void argv_push(struct run_argv *a, char *s)
+{
+	if (a->oom || !s) {
+		free(s);
+		a->oom = true;
+		return;
+	}
+	char **t = realloc(a->v, (a->n + 2) * sizeof(*t));
+	if (!t) {
+		free(s);
+		a->oom = true;
+		return;
+	}
+	a->v = t;
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+void run_argv_add(struct run_argv *a, const char *arg)
+{
+	argv_push(a, a->oom || !arg ? NULL : strdup(arg));
+}
+
+void run_argv_addf(struct run_argv *a, const char *fmt, ...)
+{
+	char *s = NULL;
+	if (!a->oom) {
+		va_list ap;
+		va_start(ap, fmt);
+		if (vasprintf(&s, fmt, ap) < 0)
+			s = NULL;
+		va_end(ap);
+	}
+	argv_push(a, s);
+}
+
+char **run_argv_finish(struct run_argv *a)
+{
+	if (!a->oom)
+		return a->v;
+	run_free_argv(a->v);
+	a->v = NULL;
+	a->n = 0;
+	return NULL;
+}
+
+void run_free_argv(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
 
 /* Keep only the last RUN_TAIL-1 bytes seen. */
 static void tail_add(struct run_result *r, size_t *len, const char *data, size_t n)

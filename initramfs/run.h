@@ -4,6 +4,7 @@
 #define INITRAMFS_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define RUN_TAIL 2048
 
@@ -12,6 +13,25 @@ struct run_result {
 	int start_errno;     /* why it did not start */
 	char tail[RUN_TAIL]; /* the last bytes of its stdout and stderr together */
 };
+
+/* A growable NULL-terminated argument vector for run_program. After the
+ * first allocation failure it stops growing and remembers it, so a builder
+ * adds everything and checks once, in run_argv_finish. */
+struct run_argv {
+	char **v;   /* NULL until the first argument, then NULL-terminated */
+	size_t n;
+	bool oom;
+};
+
+/* Append a copy of ARG. */
+void run_argv_add(struct run_argv *a, const char *arg);
+/* Append the printf-style formatted string. */
+void run_argv_addf(struct run_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The finished vector (free with run_free_argv), or NULL, with everything
+ * freed, when an allocation failed on the way. */
+char **run_argv_finish(struct run_argv *a);
+/* Free a vector from run_argv_finish (NULL is fine). */
+void run_free_argv(char **argv);
 
 /* Run ARGV[0] (searched on PATH when it has no '/'). With ECHO, its output is
  * also copied to our stderr as it comes. Returns 0 when it exited with 0. */

@@ -59,32 +59,16 @@ char *nkp_find_grubby(const char *self)
 	return grubby_on_path();
 }
 
-struct argv_list {
-	char **v;
-	size_t n;
-	bool oom;
-};
-
 /* Append OPT, or "OPT=VALUE" when VALUE is given. */
-static void add(struct argv_list *a, const char *opt, const char *value)
+static void add(struct run_argv *a, const char *opt, const char *value)
 {
-	char *s = NULL;
-	if (a->oom || (value ? asprintf(&s, "%s=%s", opt, value) < 0 : !(s = strdup(opt)))) {
-		a->oom = true;
-		return;
-	}
-	char **t = realloc(a->v, (a->n + 2) * sizeof(*t));
-	if (!t) {
-		free(s);
-		a->oom = true;
-		return;
-	}
-	a->v = t;
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
+	if (value)
+		run_argv_addf(a, "%s=%s", opt, value);
+	else
+		run_argv_add(a, opt);
 }
 
-static void add_install(struct argv_list *a, const struct nkp_plan *p, bool debug)
+static void add_install(struct run_argv *a, const struct nkp_plan *p, bool debug)
 {
 	add(a, "--add-kernel", p->kernel);
 	if (p->initrd)
@@ -107,28 +91,18 @@ static void add_install(struct argv_list *a, const struct nkp_plan *p, bool debu
 		if (p->make_default)
 			add(a, "--make-default", NULL);
 	} else {
-		char *title = NULL, *by_title = NULL;
-		if (asprintf(&title, "%s" DEBUG_TITLE, p->title) < 0 || asprintf(&by_title, "TITLE=%s", title) < 0)
-			a->oom = true;
-		add(a, "--title", title);
-		add(a, "--remove-kernel", by_title);
-		free(title);
-		free(by_title);
+		run_argv_addf(a, "--title=%s" DEBUG_TITLE, p->title);
+		run_argv_addf(a, "--remove-kernel=TITLE=%s" DEBUG_TITLE, p->title);
 		add(a, "--set-index=1", NULL);
 	}
-	if (p->args || debug) {
-		char *args = NULL;
-		if (asprintf(&args, "%s%s%s", p->args ? p->args : "", p->args && debug ? " " : "",
-			     debug ? DEBUG_ARGS : "") < 0)
-			a->oom = true;
-		add(a, "--args", args);
-		free(args);
-	}
+	if (p->args || debug)
+		run_argv_addf(a, "--args=%s%s%s", p->args ? p->args : "", p->args && debug ? " " : "",
+			      debug ? DEBUG_ARGS : "");
 }
 
 char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
-	struct argv_list a = { 0 };
+	struct run_argv a = { 0 };
 	add(&a, p->grubby, NULL);
 	add(&a, cfg->loader, NULL);
 	add(&a, "-c", NULL);
@@ -157,20 +131,12 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 			add(&a, "--remove-args", p->remove_args);
 		break;
 	}
-	if (a.oom) {
-		nkp_free_argv(a.v);
-		return NULL;
-	}
-	return a.v;
+	return run_argv_finish(&a);
 }
 
 void nkp_free_argv(char **argv)
 {
-	if (!argv)
-		return;
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
+	run_free_argv(argv);
 }
 
 static void show_command(char **argv)

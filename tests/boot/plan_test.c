@@ -12,8 +12,8 @@
 #include "tests/matrix/image.h"
 #include "tests/matrix/matrix.h"
 #include "tests/matrix/util.h"
+#include "tests/boot/scratch_dir.h"
 
-static char dir[] = "/tmp/bc-plan-test-XXXXXX";
 
 static void put16(unsigned char *p, unsigned v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
 static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
@@ -50,19 +50,10 @@ static void write_hypervisor(const char *path, bool multiboot)
 	gzclose(gz);
 }
 
-static char *in_dir(const char *name)
-{
-	static char paths[4][PATH_MAX];
-	static int next;
-	char *p = paths[next++ % 4];
-	snprintf(p, PATH_MAX, "%s/%s", dir, name);
-	return p;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make() != 0)
 		return -1;
 	mx_mkdir_p(in_dir("boot"));
 	mx_mkdir_p(in_dir("bin"));
@@ -74,12 +65,6 @@ static int setup(void **state)
 	write_hypervisor(in_dir("not-multiboot.gz"), false);
 	mx_write_file(in_dir("garbage"), "this is not a kernel at all\n");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return mx_rm_rf(dir);
 }
 
 static int parse(struct mx_options *opt, const char *const *args)
@@ -231,5 +216,5 @@ int main(void)
 		cmocka_unit_test(plan_defaults_cross_kernels_and_hypervisors),
 		cmocka_unit_test(plan_quick_and_bad_input),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

@@ -14,19 +14,10 @@
 #include "tests/matrix/run.h"
 #include "tests/matrix/stages.h"
 #include "tests/matrix/util.h"
+#include "tests/boot/scratch_dir.h"
 
-static char dir[] = "/tmp/bc-stages-test-XXXXXX";
 static struct mx_options opt;
 static struct mx_plan plan;
-
-static char *in_dir(const char *name)
-{
-	static char paths[4][PATH_MAX];
-	static int next;
-	char *p = paths[next++ % 4];
-	snprintf(p, PATH_MAX, "%s/%s", dir, name);
-	return p;
-}
 
 static bool file_has(const char *path, const char *text)
 {
@@ -40,7 +31,7 @@ static bool file_has(const char *path, const char *text)
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make() != 0)
 		return -1;
 	mx_mkdir_p(in_dir("boot"));
 	mx_write_file(in_dir("boot/vmlinuz-9.9-test"), "kernel bytes\n");
@@ -64,12 +55,6 @@ static int setup(void **state)
 	plan.ncells = 2;
 	plan.cells[1].hv = 1;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return mx_rm_rf(dir);
 }
 
 static void sandbox_is_an_installed_system(void **state)
@@ -167,5 +152,5 @@ int main(void)
 		cmocka_unit_test(medium_is_built_once_then_cached),
 		cmocka_unit_test(runner_reports_skips_and_stage_failures),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

@@ -35,14 +35,7 @@ static void vectors_match_libbz2(void **state)
 		 * already spans many blocks at level 9 */
 		for (int level = k == DC_VEC_LARGE ? 9 : 1; level <= 9; level += 8) {
 			struct dc_buf c = libbz2(&v, level);
-			dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
-			/* the kernel build's size trailer is not part of the stream */
-			u8 *t = malloc(c.len + 4);
-			assert_non_null(t);
-			memcpy(t, c.data, c.len);
-			memcpy(t + c.len, &v.len, 4);
-			dc_assert_decodes(DC, t, c.len + 4, c.len, v.data, v.len);
-			free(t);
+			dc_assert_decodes_trailer(DC, &c, v.data, v.len);
 			dc_buf_free(&c);
 		}
 		dc_buf_free(&v);
@@ -70,33 +63,14 @@ static void long_runs_and_all_byte_values(void **state)
 static void vectors_match_bzip2_cli(void **state)
 {
 	(void)state;
-	if (!dc_have_tool("bzip2"))
-		skip();
-	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
-		struct dc_buf v = dc_vec_make(k), c;
-		char why[256];
-		if (dc_shell_filter("bzip2 -9", v.data, v.len, &c, why, sizeof(why)) != 0)
-			fail_msg("%s", why);
-		dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
-		dc_buf_free(&c);
-		dc_buf_free(&v);
-	}
+	static const struct dc_cli_case bzip2_9[] = { { .cmd = "bzip2 -9" } };
+	dc_assert_cli_vectors(DC, "bzip2", bzip2_9, BC_ARRAY_SIZE(bzip2_9));
 }
 
 static void debian_vmlinux_bzip2_9(void **state)
 {
 	(void)state;
-	struct dc_buf vm, c;
-	char why[512];
-	if (dc_kernel_vmlinux(&vm, why, sizeof(why)) != 0) {
-		fprintf(stderr, "# skip: %s\n", why);
-		skip();
-	}
-	if (dc_shell_filter("bzip2 -9", vm.data, vm.len, &c, why, sizeof(why)) != 0)
-		fail_msg("%s", why);
-	dc_assert_decodes(DC, c.data, c.len, c.len, vm.data, vm.len);
-	dc_buf_free(&c);
-	dc_buf_free(&vm);
+	dc_assert_cli_vmlinux(DC, NULL, "bzip2 -9", 0, false);
 }
 
 static void bad_streams_are_rejected(void **state)
@@ -133,13 +107,7 @@ static void work_memory_failure_is_reported(void **state)
 	(void)state;
 	struct dc_buf v = dc_vec_make(DC_VEC_TINY);
 	struct dc_buf c = libbz2(&v, 9);
-	struct dc_env env;
-	dc_env_init(&env, 200000);    /* room for the tables, not the 3.6 MB block */
-	struct dc_buf out;
-	struct bc_dc_result res;
-	assert_int_equal(dc_run_env(DC, &env, c.data, c.len, v.len, &out, &res), BC_DC_NOMEM);
-	assert_true(env.failed > 0);
-	dc_buf_free(&out);
+	dc_assert_nomem(DC, &c, v.len, 200000);   /* room for the tables, not the 3.6 MB block */
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }
@@ -147,16 +115,12 @@ static void work_memory_failure_is_reported(void **state)
 static void truncation_and_bitflips(void **state)
 {
 	(void)state;
-	struct dc_buf t = dc_vec_make(DC_VEC_TEXT);
-	struct dc_buf v = { t.data, 3000 };
+	struct dc_buf v = dc_vec_prefix(DC_VEC_TEXT, 3000);
 	struct dc_buf c = libbz2(&v, 1);
 	struct dc_torture_opts opt = { .flips = 3000, .checksummed = true };
-	struct dc_torture_stats st;
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
-	assert_true(st.flips_rejected >= st.flips * 9 / 10);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 90);
 	dc_buf_free(&c);
-	dc_buf_free(&t);
+	dc_buf_free(&v);
 }
 
 /* Two 100k blocks (level 1): the stream CRC combines both block CRCs. */
@@ -166,10 +130,7 @@ static void multi_block_truncation_and_bitflips(void **state)
 	struct dc_buf v = dc_mixed_make(150000, 5);
 	struct dc_buf c = libbz2(&v, 1);
 	struct dc_torture_opts opt = { .flips = 300, .max_cuts = 300, .checksummed = true };
-	struct dc_torture_stats st;
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
-	assert_true(st.flips_rejected >= st.flips * 9 / 10);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 90);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }

@@ -578,3 +578,132 @@ double dc_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+/* ---- shared test shapes ------------------------------------------------- */
+
+void dc_put_le32(u8 *p, u32 v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+struct dc_buf dc_vec_prefix(enum dc_vec v, size_t len)
+{
+	struct dc_buf full = dc_vec_make(v);
+	assert_true(len <= full.len);
+	struct dc_buf b = { xmalloc(len), len };
+	memcpy(b.data, full.data, len);
+	dc_buf_free(&full);
+	return b;
+}
+
+struct dc_buf dc_with_suffix(const struct dc_buf *comp, const void *extra, size_t extra_len)
+{
+	struct dc_buf t = { xmalloc(comp->len + extra_len), comp->len + extra_len };
+	if (comp->len)
+		memcpy(t.data, comp->data, comp->len);
+	if (extra_len)
+		memcpy(t.data + comp->len, extra, extra_len);
+	return t;
+}
+
+void dc_assert_decodes_trailer(const struct bc_decompressor *d, const struct dc_buf *comp,
+			       const u8 *expect, size_t expect_len)
+{
+	dc_assert_decodes(d, comp->data, comp->len, comp->len, expect, expect_len);
+	u8 size[4];
+	dc_put_le32(size, (u32)expect_len);
+	struct dc_buf t = dc_with_suffix(comp, size, sizeof(size));
+	dc_assert_decodes(d, t.data, t.len, comp->len, expect, expect_len);
+	dc_buf_free(&t);
+}
+
+struct dc_buf dc_cli_compress(const char *cmd, const u8 *in, size_t in_len)
+{
+	struct dc_buf c;
+	char why[512];
+	if (dc_shell_filter(cmd, in, in_len, &c, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	return c;
+}
+
+void dc_assert_cli_vectors(const struct bc_decompressor *d, const char *tool,
+			   const struct dc_cli_case *cases, size_t n)
+{
+	if (!dc_have_tool(tool))
+		skip();
+	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
+		struct dc_buf v = dc_vec_make(k);
+		for (size_t i = 0; i < n; i++) {
+			if (cases[i].small_only && k == DC_VEC_LARGE)
+				continue;
+			struct dc_buf c = dc_cli_compress(cases[i].cmd, v.data, v.len);
+			if (cases[i].magic) {
+				assert_true(c.len >= cases[i].magic_len);
+				assert_memory_equal(c.data, cases[i].magic, cases[i].magic_len);
+			}
+			dc_assert_decodes(d, c.data, c.len, c.len, v.data, v.len);
+			dc_buf_free(&c);
+		}
+		dc_buf_free(&v);
+	}
+}
+
+void dc_assert_cli_vmlinux(const struct bc_decompressor *d, const char *tool, const char *cmd,
+			   size_t max_len, bool trailer)
+{
+	struct dc_buf vm;
+	char why[512];
+	if (tool && !dc_have_tool(tool))
+		skip();
+	if (dc_kernel_vmlinux(&vm, why, sizeof(why)) != 0) {
+		fprintf(stderr, "# skip: %s\n", why);
+		skip();
+	}
+	size_t len = max_len ? BC_MIN(vm.len, max_len) : vm.len;
+	struct dc_buf c = dc_cli_compress(cmd, vm.data, len);
+	if (trailer) {
+		u8 size[4];
+		dc_put_le32(size, (u32)len);
+		struct dc_buf t = dc_with_suffix(&c, size, sizeof(size));
+		dc_assert_decodes(d, t.data, t.len, c.len, vm.data, len);
+		dc_buf_free(&t);
+	} else {
+		dc_assert_decodes(d, c.data, c.len, c.len, vm.data, len);
+	}
+	dc_buf_free(&c);
+	dc_buf_free(&vm);
+}
+
+void dc_kernel_payload_or_skip(const char *format, struct dc_payload *p)
+{
+	char why[512];
+	if (dc_kernel_payload(format, p, why, sizeof(why)) != 0) {
+		fprintf(stderr, "# skip: %s\n", why);
+		skip();
+	}
+}
+
+void dc_assert_nomem(const struct bc_decompressor *d, const struct dc_buf *comp, size_t out_cap,
+		     size_t limit)
+{
+	struct dc_env env;
+	struct dc_buf out;
+	struct bc_dc_result res;
+	dc_env_init(&env, limit);
+	assert_int_equal(dc_run_env(d, &env, comp->data, comp->len, out_cap, &out, &res), BC_DC_NOMEM);
+	assert_true(env.failed > 0);
+	dc_buf_free(&out);
+}
+
+struct dc_torture_stats dc_torture_all_cuts(const struct bc_decompressor *d,
+					    const struct dc_buf *comp, const struct dc_buf *expect,
+					    const struct dc_torture_opts *opt,
+					    unsigned min_flip_percent)
+{
+	struct dc_torture_stats st;
+	dc_torture(d, comp->data, comp->len, expect->data, expect->len, opt, &st);
+	assert_int_equal(st.cuts_rejected, st.cuts);
+	assert_true(st.flips_rejected >= st.flips * min_flip_percent / 100);
+	return st;
+}

@@ -137,6 +137,62 @@ void dc_torture(const struct bc_decompressor *d, const u8 *comp, size_t comp_len
 unsigned dc_random_inputs(const struct bc_decompressor *d, const u8 *prefix, size_t prefix_len,
 			  unsigned runs, u32 seed);
 
+/* ---- shared test shapes (cmocka) ---------------------------------------- */
+
+/* Stores V little-endian at P (the kernel's size trailer, xz fields). */
+void dc_put_le32(u8 *p, u32 v);
+
+/* The first LEN bytes of vector V in a block of exactly LEN bytes: a small
+ * stream for the torture loop, which tries every cut point. */
+struct dc_buf dc_vec_prefix(enum dc_vec v, size_t len);
+
+/* COMP followed by EXTRA_LEN bytes of EXTRA, in a new exact-size block. */
+struct dc_buf dc_with_suffix(const struct dc_buf *comp, const void *extra, size_t extra_len);
+
+/* dc_assert_decodes on COMP alone, then with the kernel build's LE32 size
+ * trailer appended: in_used must still stop at the end of COMP. */
+void dc_assert_decodes_trailer(const struct bc_decompressor *d, const struct dc_buf *comp,
+			       const u8 *expect, size_t expect_len);
+
+/* dc_shell_filter that fails the test when CMD cannot compress IN. */
+struct dc_buf dc_cli_compress(const char *cmd, const u8 *in, size_t in_len);
+
+/* One reference command line for dc_assert_cli_vectors. */
+struct dc_cli_case {
+	const char *cmd;        /* compresses stdin to stdout, e.g. "gzip -9 -n" */
+	bool small_only;        /* too slow for DC_VEC_LARGE */
+	const u8 *magic;        /* when not NULL, the output must start with these bytes */
+	size_t magic_len;
+};
+/* Compresses every standard vector with each of the N commands and asserts D
+ * decodes it exactly (dc_assert_decodes). skip()s when TOOL is not on PATH. */
+void dc_assert_cli_vectors(const struct bc_decompressor *d, const char *tool,
+			   const struct dc_cli_case *cases, size_t n);
+
+/* The kernel build's CMD on the real decompressed Debian vmlinux (its first
+ * MAX_LEN bytes; 0 = all of it), decoded by D, with the LE32 size trailer
+ * after the stream when TRAILER. skip()s when there is no kernel, or when
+ * TOOL is not NULL and not on PATH. */
+void dc_assert_cli_vmlinux(const struct bc_decompressor *d, const char *tool, const char *cmd,
+			   size_t max_len, bool trailer);
+
+/* dc_kernel_payload that skip()s the test (reason on stderr) when no
+ * installed kernel has a FORMAT payload. */
+void dc_kernel_payload_or_skip(const char *format, struct dc_payload *p);
+
+/* Asserts D decoding COMP with work memory limited to LIMIT bytes fails
+ * with BC_DC_NOMEM because an allocation was refused. */
+void dc_assert_nomem(const struct bc_decompressor *d, const struct dc_buf *comp, size_t out_cap,
+		     size_t limit);
+
+/* dc_torture of COMP against EXPECT, then asserts every cut was rejected and
+ * at least MIN_FLIP_PERCENT of the flips were (0: no bound on flips).
+ * Returns the stats for any further check. */
+struct dc_torture_stats dc_torture_all_cuts(const struct bc_decompressor *d,
+					    const struct dc_buf *comp, const struct dc_buf *expect,
+					    const struct dc_torture_opts *opt,
+					    unsigned min_flip_percent);
+
 /* Seconds since an arbitrary point (CLOCK_MONOTONIC), for the bench. */
 double dc_now(void);
 

@@ -35,23 +35,10 @@ static struct dc_buf zlib_gzip(const u8 *in, size_t len, int level, int strategy
 	return out;
 }
 
-/* Appends the kernel build's 4-byte size word so in_used must stop before it. */
-static struct dc_buf with_trailer(const struct dc_buf *c, u32 size)
-{
-	struct dc_buf t = { malloc(c->len + 4), c->len + 4 };
-	assert_non_null(t.data);
-	memcpy(t.data, c->data, c->len);
-	memcpy(t.data + c->len, &size, 4);
-	return t;
-}
-
 static void check_zlib(const struct dc_buf *v, int level, int strategy)
 {
 	struct dc_buf c = zlib_gzip(v->data, v->len, level, strategy, NULL);
-	dc_assert_decodes(DC, c.data, c.len, c.len, v->data, v->len);
-	struct dc_buf t = with_trailer(&c, (u32)v->len);
-	dc_assert_decodes(DC, t.data, t.len, c.len, v->data, v->len);
-	dc_buf_free(&t);
+	dc_assert_decodes_trailer(DC, &c, v->data, v->len);
 	dc_buf_free(&c);
 }
 
@@ -75,36 +62,15 @@ static void vectors_match_zlib_levels_and_strategies(void **state)
 static void vectors_match_gzip_cli(void **state)
 {
 	(void)state;
-	if (!dc_have_tool("gzip"))
-		skip();
-	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
-		struct dc_buf v = dc_vec_make(k), c;
-		char why[256];
-		if (dc_shell_filter("gzip -9 -n", v.data, v.len, &c, why, sizeof(why)) != 0)
-			fail_msg("%s", why);
-		dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
-		dc_buf_free(&c);
-		dc_buf_free(&v);
-	}
+	static const struct dc_cli_case gzip_9n[] = { { .cmd = "gzip -9 -n" } };
+	dc_assert_cli_vectors(DC, "gzip", gzip_9n, BC_ARRAY_SIZE(gzip_9n));
 }
 
 /* The kernel build's command on the real decompressed Debian vmlinux. */
 static void debian_vmlinux_gzip_9n(void **state)
 {
 	(void)state;
-	struct dc_buf vm, c;
-	char why[512];
-	if (dc_kernel_vmlinux(&vm, why, sizeof(why)) != 0) {
-		fprintf(stderr, "# skip: %s\n", why);
-		skip();
-	}
-	if (dc_shell_filter("gzip -9 -n", vm.data, vm.len, &c, why, sizeof(why)) != 0)
-		fail_msg("%s", why);
-	struct dc_buf t = with_trailer(&c, (u32)vm.len);
-	dc_assert_decodes(DC, t.data, t.len, c.len, vm.data, vm.len);
-	dc_buf_free(&t);
-	dc_buf_free(&c);
-	dc_buf_free(&vm);
+	dc_assert_cli_vmlinux(DC, NULL, "gzip -9 -n", 0, true);
 }
 
 static void header_fields_extra_name_comment_hcrc(void **state)
@@ -177,13 +143,7 @@ static void work_memory_failure_is_reported(void **state)
 	(void)state;
 	struct dc_buf v = dc_vec_make(DC_VEC_TINY);
 	struct dc_buf c = zlib_gzip(v.data, v.len, 9, Z_DEFAULT_STRATEGY, NULL);
-	struct dc_env env;
-	dc_env_init(&env, 1024);
-	struct dc_buf out;
-	struct bc_dc_result res;
-	assert_int_equal(dc_run_env(DC, &env, c.data, c.len, v.len, &out, &res), BC_DC_NOMEM);
-	assert_true(env.failed > 0);
-	dc_buf_free(&out);
+	dc_assert_nomem(DC, &c, v.len, 1024);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }
@@ -192,23 +152,19 @@ static void torture(const struct dc_buf *v, int level, int strategy, unsigned fl
 {
 	struct dc_buf c = zlib_gzip(v->data, v->len, level, strategy, NULL);
 	struct dc_torture_opts opt = { .flips = flips, .checksummed = true };
-	struct dc_torture_stats st;
-	dc_torture(DC, c.data, c.len, v->data, v->len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
 	/* the CRC32 catches all but a handful of flips (header bytes like MTIME) */
-	assert_true(st.flips_rejected >= st.flips * 9 / 10);
+	dc_torture_all_cuts(DC, &c, v, &opt, 90);
 	dc_buf_free(&c);
 }
 
 static void truncation_and_bitflips(void **state)
 {
 	(void)state;
-	struct dc_buf t = dc_vec_make(DC_VEC_TEXT);
-	struct dc_buf v = { t.data, 3000 };    /* small, so every cut point is tried */
+	struct dc_buf v = dc_vec_prefix(DC_VEC_TEXT, 3000);   /* small, so every cut point is tried */
 	torture(&v, 9, Z_DEFAULT_STRATEGY, 4000);
 	torture(&v, 9, Z_FIXED, 2000);
 	torture(&v, 0, Z_DEFAULT_STRATEGY, 2000);
-	dc_buf_free(&t);
+	dc_buf_free(&v);
 }
 
 /* Many blocks of every kind: sampled cuts, flips anywhere in the stream. */
@@ -218,10 +174,7 @@ static void multi_block_truncation_and_bitflips(void **state)
 	struct dc_buf v = dc_mixed_make(200000, 7);
 	struct dc_buf c = zlib_gzip(v.data, v.len, 6, Z_DEFAULT_STRATEGY, NULL);
 	struct dc_torture_opts opt = { .flips = 600, .max_cuts = 600, .checksummed = true };
-	struct dc_torture_stats st;
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
-	assert_true(st.flips_rejected >= st.flips * 9 / 10);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 90);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }

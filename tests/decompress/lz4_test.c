@@ -16,38 +16,23 @@
 #define DC (&bc_dc_lz4)
 #define BLOCK (8u << 20)
 
-static void put32(u8 *p, u32 v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
-
 /* A legacy frame made with liblz4: magic, then LE32 size + block per 8 MiB. */
 static struct dc_buf legacy_frame(const u8 *in, size_t len, int hc_level)
 {
 	size_t cap = 4 + (len / BLOCK + 1) * (4 + (size_t)LZ4_compressBound(BLOCK));
 	struct dc_buf f = { malloc(cap), 4 };
 	assert_non_null(f.data);
-	put32(f.data, 0x184C2102u);
+	dc_put_le32(f.data, 0x184C2102u);
 	for (size_t at = 0; at < len; at += BLOCK) {
 		int n = (int)BC_MIN(len - at, (size_t)BLOCK);
 		char *dst = (char *)f.data + f.len + 4;
 		int c = hc_level ? LZ4_compress_HC((const char *)in + at, dst, n, LZ4_compressBound(n), hc_level)
 				 : LZ4_compress_default((const char *)in + at, dst, n, LZ4_compressBound(n));
 		assert_true(c > 0);
-		put32(f.data + f.len, (u32)c);
+		dc_put_le32(f.data + f.len, (u32)c);
 		f.len += 4 + (size_t)c;
 	}
 	return f;
-}
-
-static struct dc_buf append(const struct dc_buf *a, const u8 *b, size_t n)
-{
-	struct dc_buf r = { malloc(a->len + n), a->len + n };
-	assert_non_null(r.data);
-	memcpy(r.data, a->data, a->len);
-	memcpy(r.data + a->len, b, n);
-	return r;
 }
 
 static void vectors_match_liblz4(void **state)
@@ -57,12 +42,7 @@ static void vectors_match_liblz4(void **state)
 		struct dc_buf v = dc_vec_make(k);
 		for (int level = 0; level <= 9; level += 9) {
 			struct dc_buf f = legacy_frame(v.data, v.len, level);
-			dc_assert_decodes(DC, f.data, f.len, f.len, v.data, v.len);
-			u8 size[4];
-			put32(size, (u32)v.len);
-			struct dc_buf t = append(&f, size, 4);
-			dc_assert_decodes(DC, t.data, t.len, f.len, v.data, v.len);
-			dc_buf_free(&t);
+			dc_assert_decodes_trailer(DC, &f, v.data, v.len);
 			dc_buf_free(&f);
 		}
 		dc_buf_free(&v);
@@ -72,17 +52,8 @@ static void vectors_match_liblz4(void **state)
 static void vectors_match_lz4_cli(void **state)
 {
 	(void)state;
-	if (!dc_have_tool("lz4"))
-		skip();
-	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
-		struct dc_buf v = dc_vec_make(k), c;
-		char why[256];
-		if (dc_shell_filter("lz4 -l -9 -c", v.data, v.len, &c, why, sizeof(why)) != 0)
-			fail_msg("%s", why);
-		dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
-		dc_buf_free(&c);
-		dc_buf_free(&v);
-	}
+	static const struct dc_cli_case lz4_l9[] = { { .cmd = "lz4 -l -9 -c" } };
+	dc_assert_cli_vectors(DC, "lz4", lz4_l9, BC_ARRAY_SIZE(lz4_l9));
 }
 
 static void concatenated_frames_are_one_stream(void **state)
@@ -91,7 +62,7 @@ static void concatenated_frames_are_one_stream(void **state)
 	struct dc_buf v = dc_vec_make(DC_VEC_TEXT);
 	size_t half = v.len / 2;
 	struct dc_buf a = legacy_frame(v.data, half, 9), b = legacy_frame(v.data + half, v.len - half, 0);
-	struct dc_buf ab = append(&a, b.data, b.len);
+	struct dc_buf ab = dc_with_suffix(&a, b.data, b.len);
 	dc_assert_decodes(DC, ab.data, ab.len, ab.len, v.data, v.len);
 	dc_buf_free(&ab);
 	dc_buf_free(&a);
@@ -122,11 +93,7 @@ static void debian_cloud_kernel_payload(void **state)
 {
 	(void)state;
 	struct dc_payload p;
-	char why[512];
-	if (dc_kernel_payload("lz4", &p, why, sizeof(why)) != 0) {
-		fprintf(stderr, "# skip: %s\n", why);
-		skip();
-	}
+	dc_kernel_payload_or_skip("lz4", &p);
 	u8 *ref = malloc(p.trailer_size);
 	assert_non_null(ref);
 	reference_decode(&p, ref);
@@ -171,8 +138,8 @@ static void block_over_8mib_is_rejected(void **state)
 	size_t n = 4 + 4 + 1 + 1 + 2 + ext + 2;
 	u8 *f = calloc(1, n);
 	assert_non_null(f);
-	put32(f, 0x184C2102u);
-	put32(f + 4, (u32)(n - 8));
+	dc_put_le32(f, 0x184C2102u);
+	dc_put_le32(f + 4, (u32)(n - 8));
 	u8 *p = f + 8;
 	*p++ = 0x1f;            /* 1 literal, match length 15 + extension */
 	*p++ = 'z';
@@ -190,11 +157,10 @@ static void block_over_8mib_is_rejected(void **state)
 static void truncation_and_bitflips(void **state)
 {
 	(void)state;
-	struct dc_buf t = dc_vec_make(DC_VEC_TEXT);
-	struct dc_buf v = { t.data, 3000 };
+	struct dc_buf v = dc_vec_prefix(DC_VEC_TEXT, 3000);
 	/* two frames so that a cut between them is a valid shorter stream */
 	struct dc_buf a = legacy_frame(v.data, 1500, 9), b = legacy_frame(v.data + 1500, 1500, 9);
-	struct dc_buf ab = append(&a, b.data + 4, b.len - 4);
+	struct dc_buf ab = dc_with_suffix(&a, b.data + 4, b.len - 4);
 	struct dc_torture_opts opt = { .flips = 5000, .prefix_may_decode = true };
 	struct dc_torture_stats st;
 	dc_torture(DC, ab.data, ab.len, v.data, v.len, &opt, &st);
@@ -205,7 +171,7 @@ static void truncation_and_bitflips(void **state)
 	dc_buf_free(&ab);
 	dc_buf_free(&a);
 	dc_buf_free(&b);
-	dc_buf_free(&t);
+	dc_buf_free(&v);
 }
 
 /* Two 8 MiB blocks: sampled cuts (a cut on the block boundary decodes to the

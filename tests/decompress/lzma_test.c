@@ -69,22 +69,10 @@ static struct dc_buf known_size_encode(const u8 *in, size_t len, const lzma_opti
 	return out;
 }
 
-static struct dc_buf with_trailer(const struct dc_buf *c, u32 size)
-{
-	struct dc_buf t = { malloc(c->len + 4), c->len + 4 };
-	assert_non_null(t.data);
-	memcpy(t.data, c->data, c->len);
-	memcpy(t.data + c->len, &size, 4);
-	return t;
-}
-
 static void check_all_forms(const struct dc_buf *v, const lzma_options_lzma *o)
 {
 	struct dc_buf c = alone_encode(v->data, v->len, o);
-	dc_assert_decodes(DC, c.data, c.len, c.len, v->data, v->len);
-	struct dc_buf t = with_trailer(&c, (u32)v->len);
-	dc_assert_decodes(DC, t.data, t.len, c.len, v->data, v->len);
-	dc_buf_free(&t);
+	dc_assert_decodes_trailer(DC, &c, v->data, v->len);
 	/* the same stream with its size in the header: the end marker may stay */
 	put_le64(c.data + 5, v->len);
 	dc_assert_decodes(DC, c.data, c.len, c.len, v->data, v->len);
@@ -138,18 +126,11 @@ static void largest_properties_decode(void **state)
 static void vectors_match_lzma_cli(void **state)
 {
 	(void)state;
-	if (!dc_have_tool("lzma"))
-		skip();
-	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
-		struct dc_buf v = dc_vec_make(k), c;
-		char why[256];
-		if (dc_shell_filter("lzma -9", v.data, v.len, &c, why, sizeof(why)) != 0)
-			fail_msg("%s", why);
-		assert_memory_equal(c.data, "\x5d\x00\x00", 3);
-		dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
-		dc_buf_free(&c);
-		dc_buf_free(&v);
-	}
+	/* lc=3 lp=0 pb=2, then the dictionary size's low bytes */
+	static const struct dc_cli_case lzma_9[] = {
+		{ .cmd = "lzma -9", .magic = (const u8 *)"\x5d\x00\x00", .magic_len = 3 },
+	};
+	dc_assert_cli_vectors(DC, "lzma", lzma_9, BC_ARRAY_SIZE(lzma_9));
 }
 
 /* The kernel build's `lzma -9` on the first 8 MiB of the real vmlinux (the
@@ -157,22 +138,7 @@ static void vectors_match_lzma_cli(void **state)
 static void debian_vmlinux_slice_lzma_9(void **state)
 {
 	(void)state;
-	struct dc_buf vm, c;
-	char why[512];
-	if (!dc_have_tool("lzma"))
-		skip();
-	if (dc_kernel_vmlinux(&vm, why, sizeof(why)) != 0) {
-		fprintf(stderr, "# skip: %s\n", why);
-		skip();
-	}
-	size_t len = BC_MIN(vm.len, (size_t)8 << 20);
-	if (dc_shell_filter("lzma -9", vm.data, len, &c, why, sizeof(why)) != 0)
-		fail_msg("%s", why);
-	struct dc_buf t = with_trailer(&c, (u32)len);
-	dc_assert_decodes(DC, t.data, t.len, c.len, vm.data, len);
-	dc_buf_free(&t);
-	dc_buf_free(&c);
-	dc_buf_free(&vm);
+	dc_assert_cli_vmlinux(DC, "lzma", "lzma -9", (size_t)8 << 20, true);
 }
 
 static void bad_streams_are_rejected(void **state)
@@ -226,13 +192,7 @@ static void work_memory_failure_is_reported(void **state)
 	struct dc_buf v = dc_vec_make(DC_VEC_TINY);
 	lzma_options_lzma o = preset(6, 3, 0, 2);
 	struct dc_buf c = alone_encode(v.data, v.len, &o);
-	struct dc_env env;
-	struct dc_buf out;
-	struct bc_dc_result res;
-	dc_env_init(&env, 1024);
-	assert_int_equal(dc_run_env(DC, &env, c.data, c.len, v.len, &out, &res), BC_DC_NOMEM);
-	assert_true(env.failed > 0);
-	dc_buf_free(&out);
+	dc_assert_nomem(DC, &c, v.len, 1024);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }
@@ -242,33 +202,26 @@ static void work_memory_failure_is_reported(void **state)
 static void truncation_and_bitflips(void **state)
 {
 	(void)state;
-	struct dc_buf t = dc_vec_make(DC_VEC_TEXT);
-	struct dc_buf v = { t.data, 4000 };
+	struct dc_buf v = dc_vec_prefix(DC_VEC_TEXT, 4000);
 	struct dc_torture_opts opt = { .flips = 4000 };
-	struct dc_torture_stats st;
 	lzma_options_lzma o = preset(9, 3, 0, 2);
 
 	struct dc_buf c = alone_encode(v.data, v.len, &o);
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
-	assert_true(st.flips_rejected > 0);
+	assert_true(dc_torture_all_cuts(DC, &c, &v, &opt, 0).flips_rejected > 0);
 	dc_buf_free(&c);
 
 	c = known_size_encode(v.data, v.len, &o);
 	opt.seed = 777;
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 0);
 	dc_buf_free(&c);
 
-	struct dc_buf r = dc_vec_make(DC_VEC_RANDOM);
-	struct dc_buf rv = { r.data, 2000 };
+	struct dc_buf rv = dc_vec_prefix(DC_VEC_RANDOM, 2000);
 	c = alone_encode(rv.data, rv.len, &o);
 	opt.seed = 4242;
-	dc_torture(DC, c.data, c.len, rv.data, rv.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
+	dc_torture_all_cuts(DC, &c, &rv, &opt, 0);
 	dc_buf_free(&c);
-	dc_buf_free(&r);
-	dc_buf_free(&t);
+	dc_buf_free(&rv);
+	dc_buf_free(&v);
 }
 
 int main(void)

@@ -15,11 +15,7 @@
 
 static struct dc_buf lzop(const char *cmd, const struct dc_buf *v)
 {
-	struct dc_buf c;
-	char why[256];
-	if (dc_shell_filter(cmd, v->data, v->len, &c, why, sizeof(why)) != 0)
-		fail_msg("%s", why);
-	return c;
+	return dc_cli_compress(cmd, v->data, v->len);
 }
 
 static int setup(void **state)
@@ -31,37 +27,17 @@ static int setup(void **state)
 static void vectors_match_lzop(void **state)
 {
 	(void)state;
-	static const char *const cmds[] = { "lzop -9 -c", "lzop -1 -c", "lzop -9 --crc32 -c" };
-	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
-		struct dc_buf v = dc_vec_make(k);
-		for (size_t i = 0; i < BC_ARRAY_SIZE(cmds); i++) {
-			struct dc_buf c = lzop(cmds[i], &v);
-			dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
-			dc_buf_free(&c);
-		}
-		dc_buf_free(&v);
-	}
+	static const struct dc_cli_case cmds[] = {
+		{ .cmd = "lzop -9 -c" }, { .cmd = "lzop -1 -c" }, { .cmd = "lzop -9 --crc32 -c" },
+	};
+	dc_assert_cli_vectors(DC, "lzop", cmds, BC_ARRAY_SIZE(cmds));
 }
 
 /* The kernel build's `lzop -9` plus its size trailer, on the real vmlinux. */
 static void debian_vmlinux_lzop_9(void **state)
 {
 	(void)state;
-	struct dc_buf vm;
-	char why[512];
-	if (dc_kernel_vmlinux(&vm, why, sizeof(why)) != 0) {
-		fprintf(stderr, "# skip: %s\n", why);
-		skip();
-	}
-	struct dc_buf c = lzop("lzop -9 -c", &vm);
-	u8 *t = malloc(c.len + 4);
-	assert_non_null(t);
-	memcpy(t, c.data, c.len);
-	memcpy(t + c.len, &vm.len, 4);
-	dc_assert_decodes(DC, t, c.len + 4, c.len, vm.data, vm.len);
-	free(t);
-	dc_buf_free(&c);
-	dc_buf_free(&vm);
+	dc_assert_cli_vmlinux(DC, NULL, "lzop -9 -c", 0, true);
 }
 
 /* Offset of the first block's header in lzop output read from stdin (no name). */
@@ -126,19 +102,15 @@ static void bad_lzo1x_data_is_rejected(void **state)
 static void truncation_and_bitflips(void **state)
 {
 	(void)state;
-	struct dc_buf t = dc_vec_make(DC_VEC_TEXT);
-	struct dc_buf v = { t.data, 3000 };
+	struct dc_buf v = dc_vec_prefix(DC_VEC_TEXT, 3000);
 	static const char *const cmds[] = { "lzop -9 -c", "lzop -1 --crc32 -c" };
 	for (size_t i = 0; i < BC_ARRAY_SIZE(cmds); i++) {
 		struct dc_buf c = lzop(cmds[i], &v);
 		struct dc_torture_opts opt = { .flips = 4000, .checksummed = true };
-		struct dc_torture_stats st;
-		dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-		assert_int_equal(st.cuts_rejected, st.cuts);
-		assert_true(st.flips_rejected >= st.flips * 9 / 10);
+		dc_torture_all_cuts(DC, &c, &v, &opt, 90);
 		dc_buf_free(&c);
 	}
-	dc_buf_free(&t);
+	dc_buf_free(&v);
 }
 
 /* Three 256 KiB lzop blocks, some stored: sampled cuts and flips. */
@@ -148,10 +120,7 @@ static void multi_block_truncation_and_bitflips(void **state)
 	struct dc_buf v = dc_mixed_make(600000, 11);
 	struct dc_buf c = lzop("lzop -9 -c", &v);
 	struct dc_torture_opts opt = { .flips = 400, .max_cuts = 400, .checksummed = true };
-	struct dc_torture_stats st;
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
-	assert_true(st.flips_rejected >= st.flips * 9 / 10);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 90);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }

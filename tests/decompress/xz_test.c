@@ -41,24 +41,10 @@ static struct dc_buf xz_encode(const u8 *in, size_t len, lzma_check check, bool 
 	return out;
 }
 
-/* COMP followed by EXTRA_LEN bytes of EXTRA (e.g. the kernel's size word). */
-static struct dc_buf with_suffix(const struct dc_buf *comp, const void *extra, size_t extra_len)
-{
-	struct dc_buf t = { malloc(comp->len + extra_len), comp->len + extra_len };
-	assert_non_null(t.data);
-	memcpy(t.data, comp->data, comp->len);
-	memcpy(t.data + comp->len, extra, extra_len);
-	return t;
-}
-
 static void check_liblzma(const struct dc_buf *v, lzma_check check, bool x86, u32 preset)
 {
 	struct dc_buf c = xz_encode(v->data, v->len, check, x86, 0, preset);
-	dc_assert_decodes(DC, c.data, c.len, c.len, v->data, v->len);
-	u32 size = (u32)v->len;
-	struct dc_buf t = with_suffix(&c, &size, 4);
-	dc_assert_decodes(DC, t.data, t.len, c.len, v->data, v->len);
-	dc_buf_free(&t);
+	dc_assert_decodes_trailer(DC, &c, v->data, v->len);
 	dc_buf_free(&c);
 }
 
@@ -155,10 +141,7 @@ static void x86_bcj_dense_opcodes(void **state)
 
 static void cli_compress_check(const char *cmd, const struct dc_buf *v)
 {
-	struct dc_buf c;
-	char why[256];
-	if (dc_shell_filter(cmd, v->data, v->len, &c, why, sizeof(why)) != 0)
-		fail_msg("%s", why);
+	struct dc_buf c = dc_cli_compress(cmd, v->data, v->len);
 	dc_assert_decodes(DC, c.data, c.len, c.len, v->data, v->len);
 	dc_buf_free(&c);
 }
@@ -168,19 +151,14 @@ static void cli_compress_check(const char *cmd, const struct dc_buf *v)
 static void vectors_match_xz_cli(void **state)
 {
 	(void)state;
-	if (!dc_have_tool("xz"))
-		skip();
-	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
-		struct dc_buf v = dc_vec_make(k);
-		cli_compress_check(KERNEL_XZ_CMD, &v);
-		if (k != DC_VEC_LARGE) {
-			cli_compress_check("xz -6", &v);
-			cli_compress_check("xz --check=none -0", &v);
-			cli_compress_check("xz --check=crc32 --block-size=20000", &v);
-			cli_compress_check("xz -T2 --check=crc64 --block-size=30000", &v);
-		}
-		dc_buf_free(&v);
-	}
+	static const struct dc_cli_case cmds[] = {
+		{ .cmd = KERNEL_XZ_CMD },
+		{ .cmd = "xz -6", .small_only = true },
+		{ .cmd = "xz --check=none -0", .small_only = true },
+		{ .cmd = "xz --check=crc32 --block-size=20000", .small_only = true },
+		{ .cmd = "xz -T2 --check=crc64 --block-size=30000", .small_only = true },
+	};
+	dc_assert_cli_vectors(DC, "xz", cmds, BC_ARRAY_SIZE(cmds));
 }
 
 /* The real Debian kernel: the payload must decode byte-identical to liblzma
@@ -189,11 +167,7 @@ static void debian_kernel_payload(void **state)
 {
 	(void)state;
 	struct dc_payload p;
-	char why[512];
-	if (dc_kernel_payload("xz", &p, why, sizeof(why)) != 0) {
-		fprintf(stderr, "# skip: %s\n", why);
-		skip();
-	}
+	dc_kernel_payload_or_skip("xz", &p);
 	size_t in_pos = 0, out_pos = 0;
 	uint64_t memlimit = UINT64_MAX;
 	u8 *ref = malloc(p.trailer_size);
@@ -209,12 +183,6 @@ static void debian_kernel_payload(void **state)
 }
 
 /* ---- hand-built streams ---------------------------------------------- */
-
-static void put_le32(u8 *p, u32 v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
 
 /* Appends V as an xz variable-length integer at s[n]; returns the new n. */
 static size_t put_vli(u8 *s, size_t n, u64 v)
@@ -240,12 +208,12 @@ static struct dc_buf wrap_lzma2_quirk(const u8 *lz2, size_t lz2_len, const u8 *e
 	size_t n = 0;
 	assert_non_null(s);
 	memcpy(s, "\xfd" "7zXZ\x00\x00\x01", 8);
-	put_le32(s + 8, (u32)crc32(0, s + 6, 2));
+	dc_put_le32(s + 8, (u32)crc32(0, s + 6, 2));
 	n = 12;
 	/* block header: size 12, flags (1 filter), LZMA2 with dict byte 0, padding */
 	static const u8 bh[8] = { 2, 0x00, 0x21, 0x01, 0x00, 0, 0, 0 };
 	memcpy(s + n, bh, 8);
-	put_le32(s + n + 8, (u32)crc32(0, s + n, 8));
+	dc_put_le32(s + n + 8, (u32)crc32(0, s + n, 8));
 	n += 12;
 	memcpy(s + n, lz2, lz2_len);
 	n += lz2_len;
@@ -255,7 +223,7 @@ static struct dc_buf wrap_lzma2_quirk(const u8 *lz2, size_t lz2_len, const u8 *e
 	}
 	while (n % 4)
 		s[n++] = 0;
-	put_le32(s + n, (u32)crc32(0, expect, (uInt)expect_len));
+	dc_put_le32(s + n, (u32)crc32(0, expect, (uInt)expect_len));
 	n += 4;
 	size_t unpadded = 12 + lz2_len + 4, index_start = n;
 	s[n++] = 0;
@@ -270,12 +238,12 @@ static struct dc_buf wrap_lzma2_quirk(const u8 *lz2, size_t lz2_len, const u8 *e
 	n = put_vli(s, n, expect_len);
 	while ((n - index_start) % 4)
 		s[n++] = 0;
-	put_le32(s + n, (u32)crc32(0, s + index_start, (uInt)(n - index_start)));
+	dc_put_le32(s + n, (u32)crc32(0, s + index_start, (uInt)(n - index_start)));
 	n += 4;
-	put_le32(s + n + 4, (u32)((n - index_start) / 4 - 1));
+	dc_put_le32(s + n + 4, (u32)((n - index_start) / 4 - 1));
 	s[n + 8] = 0;
 	s[n + 9] = 1;
-	put_le32(s + n, (u32)crc32(0, s + n + 4, 6));
+	dc_put_le32(s + n, (u32)crc32(0, s + n + 4, 6));
 	s[n + 10] = 'Y';
 	s[n + 11] = 'Z';
 	n += 12;
@@ -389,7 +357,7 @@ static void lzma2_chunk_sequences(void **state)
 
 static void refix_header_crc(u8 *s)
 {
-	put_le32(s + 8, (u32)crc32(0, s + 6, 2));
+	dc_put_le32(s + 8, (u32)crc32(0, s + 6, 2));
 }
 
 static void unsupported_options(void **state)
@@ -458,34 +426,34 @@ static void corrupt_streams_are_rejected(void **state)
 	dc_assert_rejects(DC, p, c.len, v.len, BC_DC_CORRUPT);
 	p[c.len - 1] = 'Z';
 	p[c.len - 3] ^= 4;    /* footer flags no longer equal the header's (CRC fixed) */
-	put_le32(p + c.len - 12, (u32)crc32(0, p + c.len - 8, 6));
+	dc_put_le32(p + c.len - 12, (u32)crc32(0, p + c.len - 8, 6));
 	dc_assert_rejects(DC, p, c.len, v.len, BC_DC_CORRUPT);
 	p[c.len - 3] ^= 4;
 	p[c.len - 8] += 1;    /* backward size (CRC fixed) */
-	put_le32(p + c.len - 12, (u32)crc32(0, p + c.len - 8, 6));
+	dc_put_le32(p + c.len - 12, (u32)crc32(0, p + c.len - 8, 6));
 	dc_assert_rejects(DC, p, c.len, v.len, BC_DC_CORRUPT);
 	p[c.len - 8] -= 1;
-	put_le32(p + c.len - 12, (u32)crc32(0, p + c.len - 8, 6));
+	dc_put_le32(p + c.len - 12, (u32)crc32(0, p + c.len - 8, 6));
 	dc_assert_decodes(DC, p, c.len, c.len, v.data, v.len);
 
 	/* index record with the wrong uncompressed size, index CRC fixed */
 	assert_int_equal(p[idx + 1], 1);
 	assert_int_equal(p[idx + 3], v.len);
 	p[idx + 3]++;
-	put_le32(p + idx + 4, (u32)crc32(0, p + idx, 4));
+	dc_put_le32(p + idx + 4, (u32)crc32(0, p + idx, 4));
 	dc_assert_rejects(DC, p, c.len, v.len, BC_DC_CORRUPT);
 	p[idx + 3]--;
-	put_le32(p + idx + 4, (u32)crc32(0, p + idx, 4));
+	dc_put_le32(p + idx + 4, (u32)crc32(0, p + idx, 4));
 
 	/* block header sizes (the buffer encoder stores both) that lie, CRC fixed */
 	size_t bh_len = ((size_t)p[12] + 1) * 4;
 	assert_int_equal(p[13] & 0xC0, 0xC0);
 	p[15] ^= 1;           /* uncompressed size: first VLI byte after the compressed size */
-	put_le32(p + 12 + bh_len - 4, (u32)crc32(0, p + 12, (uInt)(bh_len - 4)));
+	dc_put_le32(p + 12 + bh_len - 4, (u32)crc32(0, p + 12, (uInt)(bh_len - 4)));
 	dc_assert_rejects(DC, p, c.len, v.len + 16, BC_DC_CORRUPT);
 	p[15] ^= 1;
 	p[14] ^= 1;           /* compressed size */
-	put_le32(p + 12 + bh_len - 4, (u32)crc32(0, p + 12, (uInt)(bh_len - 4)));
+	dc_put_le32(p + 12 + bh_len - 4, (u32)crc32(0, p + 12, (uInt)(bh_len - 4)));
 	dc_assert_rejects(DC, p, c.len, v.len, -1);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
@@ -498,10 +466,10 @@ static void trailing_data_is_ignored(void **state)
 	struct dc_buf v = dc_vec_make(DC_VEC_TEXT);
 	struct dc_buf c = xz_encode(v.data, v.len, LZMA_CHECK_CRC64, true, 0, 6);
 	static const u8 pad[8] = { 0 };
-	struct dc_buf t = with_suffix(&c, pad, sizeof(pad));
+	struct dc_buf t = dc_with_suffix(&c, pad, sizeof(pad));
 	dc_assert_decodes(DC, t.data, t.len, c.len, v.data, v.len);
 	dc_buf_free(&t);
-	t = with_suffix(&c, c.data, c.len);
+	t = dc_with_suffix(&c, c.data, c.len);
 	dc_assert_decodes(DC, t.data, t.len, c.len, v.data, v.len);
 	dc_buf_free(&t);
 	dc_buf_free(&c);
@@ -513,13 +481,7 @@ static void work_memory_failure_is_reported(void **state)
 	(void)state;
 	struct dc_buf v = dc_vec_make(DC_VEC_TINY);
 	struct dc_buf c = xz_encode(v.data, v.len, LZMA_CHECK_CRC32, false, 0, 6);
-	struct dc_env env;
-	struct dc_buf out;
-	struct bc_dc_result res;
-	dc_env_init(&env, 1024);
-	assert_int_equal(dc_run_env(DC, &env, c.data, c.len, v.len, &out, &res), BC_DC_NOMEM);
-	assert_true(env.failed > 0);
-	dc_buf_free(&out);
+	dc_assert_nomem(DC, &c, v.len, 1024);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
 }
@@ -527,34 +489,27 @@ static void work_memory_failure_is_reported(void **state)
 static void truncation_and_bitflips(void **state)
 {
 	(void)state;
-	struct dc_buf t = dc_vec_make(DC_VEC_TEXT);
-	struct dc_buf v = { t.data, 5000 };
+	struct dc_buf v = dc_vec_prefix(DC_VEC_TEXT, 5000);
 	struct dc_torture_opts opt = { .flips = 4000, .checksummed = true };
-	struct dc_torture_stats st;
 	struct dc_buf c = xz_encode(v.data, v.len, LZMA_CHECK_CRC32, true, 0, 6);
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
-	assert_true(st.flips_rejected >= st.flips * 95 / 100);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 95);
 	dc_buf_free(&c);
 
 	/* no check: a flip may decode to other bytes, but never out of bounds */
 	c = xz_encode(v.data, v.len, LZMA_CHECK_NONE, false, 0, 6);
 	opt.checksummed = false;
 	opt.seed = 12345;
-	dc_torture(DC, c.data, c.len, v.data, v.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
+	dc_torture_all_cuts(DC, &c, &v, &opt, 0);
 	dc_buf_free(&c);
 
 	/* random data: stored chunks */
-	struct dc_buf r = dc_vec_make(DC_VEC_RANDOM);
-	struct dc_buf rv = { r.data, 3000 };
+	struct dc_buf rv = dc_vec_prefix(DC_VEC_RANDOM, 3000);
 	c = xz_encode(rv.data, rv.len, LZMA_CHECK_CRC64, false, 0, 6);
 	opt = (struct dc_torture_opts){ .flips = 2000, .checksummed = true };
-	dc_torture(DC, c.data, c.len, rv.data, rv.len, &opt, &st);
-	assert_int_equal(st.cuts_rejected, st.cuts);
+	dc_torture_all_cuts(DC, &c, &rv, &opt, 0);
 	dc_buf_free(&c);
-	dc_buf_free(&r);
-	dc_buf_free(&t);
+	dc_buf_free(&rv);
+	dc_buf_free(&v);
 }
 
 int main(void)

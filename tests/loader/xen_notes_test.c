@@ -42,6 +42,15 @@ static struct ld_buf elf_with_notes(const struct ld_buf *notes, bool section_onl
 	return ld_make_elf(&spec);
 }
 
+/* Parses IMG as ELF (which must succeed) and returns what collecting its Xen
+ * notes into *X gives. X's strings point into IMG. */
+static int parse_notes(const struct ld_buf *img, struct bc_xen_notes *x)
+{
+	struct bc_elf elf;
+	assert_int_equal(bc_elf_parse(img->data, img->len, &elf), BC_LD_OK);
+	return bc_xen_notes_parse(&elf, x);
+}
+
 static void check_linux_values(const struct bc_xen_notes *x)
 {
 	assert_int_equal(x->count, 10);
@@ -62,30 +71,27 @@ static void check_linux_values(const struct bc_xen_notes *x)
 	assert_true(bc_xen_note_value(&x->note[7]) == 1);      /* SUSPEND_CANCEL, 1 byte */
 }
 
-static void reads_notes_from_pt_note(void **state)
+/* The Linux-like notes in a PT_NOTE segment, or only in a SHT_NOTE section. */
+static void check_linux_image(bool section_only)
 {
-	(void)state;
-	struct ld_buf notes = linux_like_notes(), img = elf_with_notes(&notes, false);
-	struct bc_elf elf;
+	struct ld_buf notes = linux_like_notes(), img = elf_with_notes(&notes, section_only);
 	struct bc_xen_notes x;
-	assert_int_equal(bc_elf_parse(img.data, img.len, &elf), BC_LD_OK);
-	assert_int_equal(bc_xen_notes_parse(&elf, &x), BC_LD_OK);
+	assert_int_equal(parse_notes(&img, &x), BC_LD_OK);
 	check_linux_values(&x);
 	ld_buf_free(&img);
 	ld_buf_free(&notes);
 }
 
+static void reads_notes_from_pt_note(void **state)
+{
+	(void)state;
+	check_linux_image(false);
+}
+
 static void falls_back_to_sht_note(void **state)
 {
 	(void)state;
-	struct ld_buf notes = linux_like_notes(), img = elf_with_notes(&notes, true);
-	struct bc_elf elf;
-	struct bc_xen_notes x;
-	assert_int_equal(bc_elf_parse(img.data, img.len, &elf), BC_LD_OK);
-	assert_int_equal(bc_xen_notes_parse(&elf, &x), BC_LD_OK);
-	check_linux_values(&x);
-	ld_buf_free(&img);
-	ld_buf_free(&notes);
+	check_linux_image(true);
 }
 
 static void no_notes_is_not_an_error(void **state)
@@ -94,10 +100,8 @@ static void no_notes_is_not_an_error(void **state)
 	struct ld_buf notes = { 0 };
 	ld_add_note(&notes, "GNU", 3, "abcd", 4);
 	struct ld_buf img = elf_with_notes(&notes, false);
-	struct bc_elf elf;
 	struct bc_xen_notes x;
-	assert_int_equal(bc_elf_parse(img.data, img.len, &elf), BC_LD_OK);
-	assert_int_equal(bc_xen_notes_parse(&elf, &x), BC_LD_OK);
+	assert_int_equal(parse_notes(&img, &x), BC_LD_OK);
 	assert_int_equal(x.count, 0);
 	assert_int_equal(x.present, 0);
 	assert_null(x.guest_os);
@@ -114,10 +118,8 @@ static void odd_sizes_and_unterminated_strings(void **state)
 	ld_add_note(&notes, "Xen", BC_XEN_VIRT_BASE, "\x34\x12", 2);
 	ld_add_note(&notes, "Xen", BC_XEN_PHYS32_RELOC, "\x00\x10\x00\x00", 4);
 	struct ld_buf img = elf_with_notes(&notes, false);
-	struct bc_elf elf;
 	struct bc_xen_notes x;
-	assert_int_equal(bc_elf_parse(img.data, img.len, &elf), BC_LD_OK);
-	assert_int_equal(bc_xen_notes_parse(&elf, &x), BC_LD_OK);
+	assert_int_equal(parse_notes(&img, &x), BC_LD_OK);
 	assert_int_equal(x.count, 4);
 	assert_null(x.guest_os);
 	assert_true(x.hypercall_page == 0);
@@ -137,10 +139,8 @@ static void truncated_note_is_rejected(void **state)
 	notes.data[4] = 0xF0;
 	notes.data[5] = 0xFF;
 	struct ld_buf img = elf_with_notes(&notes, false);
-	struct bc_elf elf;
 	struct bc_xen_notes x;
-	assert_int_equal(bc_elf_parse(img.data, img.len, &elf), BC_LD_OK);
-	assert_int_equal(bc_xen_notes_parse(&elf, &x), BC_LD_INVALID);
+	assert_int_equal(parse_notes(&img, &x), BC_LD_INVALID);
 	assert_non_null(strstr(bc_ld_reason(), "past the end"));
 	ld_buf_free(&img);
 	ld_buf_free(&notes);

@@ -260,6 +260,35 @@ static void xen_dom0_drivers_from_modules_dep(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* The shared argv builder: copies, formats, NULL-terminates, and a failed
+ * addition (here a NULL argument) makes the whole vector fail, freed. */
+static void argv_builder_builds_or_fails_whole(void **state)
+{
+	(void)state;
+	struct run_argv b = { 0 };
+	char opt[] = "--kver";
+	run_argv_add(&b, "dracut");
+	run_argv_add(&b, opt);
+	opt[2] = 'X';   /* the builder keeps its own copy */
+	run_argv_addf(&b, "%s/%d", "/boot", 42);
+	char **a = run_argv_finish(&b);
+	assert_non_null(a);
+	assert_string_equal(a[0], "dracut");
+	assert_string_equal(a[1], "--kver");
+	assert_string_equal(a[2], "/boot/42");
+	assert_null(a[3]);
+	run_free_argv(a);
+
+	struct run_argv bad = { 0 };
+	run_argv_add(&bad, "first");
+	run_argv_add(&bad, NULL);
+	assert_true(bad.oom);
+	run_argv_add(&bad, "after");
+	assert_int_equal(bad.n, 1);
+	assert_null(run_argv_finish(&bad));
+	run_free_argv(NULL);
+}
+
 static void runner_reports_status_and_tail(void **state)
 {
 	(void)state;
@@ -290,6 +319,7 @@ int main(void)
 		cmocka_unit_test(compression_names),
 		cmocka_unit_test(dracut_command_lines),
 		cmocka_unit_test(xen_dom0_drivers_from_modules_dep),
+		cmocka_unit_test(argv_builder_builds_or_fails_whole),
 		cmocka_unit_test(runner_reports_status_and_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
