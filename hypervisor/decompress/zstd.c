@@ -132,6 +132,8 @@ static int zstd_blocks(struct zstd_ctx *c, const u8 *in, size_t in_len, size_t *
 		}
 		if (st != BC_DC_OK)
 			return st;
+		if (c->hashing)
+			bc_zstd_xxh64_update(&c->xxh, *op);
 		*pos += body;
 		if (last)
 			return BC_DC_OK;
@@ -228,10 +230,26 @@ static int zstd_frame_body(struct zstd_ctx *c, const struct zstd_frame_header *f
 			return zstd_fail(c, BC_DC_TRUNCATED, "zstd: input ends inside the checksum");
 		u32 want = bc_le32(in + *pos);
 		*pos += 4;
-		if ((u32)bc_zstd_xxh64(c->out_start, *out_len) != want)
+		if ((u32)bc_zstd_xxh64_final(&c->xxh, c->out_start, op) != want)
 			return zstd_fail(c, BC_DC_CHECKSUM, "zstd: content checksum mismatch");
 	}
 	return BC_DC_OK;
+}
+
+bool bc_zstd_bmi2_allowed = true;
+
+/* CPUID leaf 7 EBX bit 8: BMI2 (shlx/shrx/bzhi), which the hot loops use
+ * when present. Asked once per frame. */
+static bool zstd_cpu_has_bmi2(void)
+{
+	u32 a, b, c, d;
+	if (!bc_zstd_bmi2_allowed)
+		return false;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0u), "c"(0u));
+	if (a < 7)
+		return false;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7u), "c"(0u));
+	return (b >> 8) & 1;
 }
 
 static int zstd_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
@@ -261,6 +279,9 @@ static int zstd_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 	c->out_start = out;
 	c->out_end = out + out_cap;
 	c->window = fh.window;
+	c->bmi2 = zstd_cpu_has_bmi2();
+	c->hashing = fh.has_checksum;
+	bc_zstd_xxh64_init(&c->xxh, out);
 	c->block_max = fh.window < ZSTD_BLOCK_MAX ? (size_t)fh.window : ZSTD_BLOCK_MAX;
 	c->rep[0] = 1;
 	c->rep[1] = 4;

@@ -181,7 +181,7 @@ size_t bc_zstd_huf_read_table(struct zstd_ctx *c, const u8 *src, size_t src_len)
 
 /* One stream into [op, end): fast while 4 symbols fit per refill, then one
  * symbol per refill until the output is full. The stream must end exactly. */
-static int zstd_huf_stream(struct zstd_ctx *c, struct zstd_bits *b, u8 *op, u8 *end)
+ZSTD_INLINE int zstd_huf_stream(struct zstd_ctx *c, struct zstd_bits *b, u8 *op, u8 *end)
 {
 	const u16 *t = c->huf.e;
 	const u32 *t2 = c->huf.pair;
@@ -206,7 +206,7 @@ static int zstd_huf_stream(struct zstd_ctx *c, struct zstd_bits *b, u8 *op, u8 *
 
 /* Four streams, each decoding a quarter of the literals, run interleaved
  * while all have plenty of input and output left, then finished one by one. */
-static int zstd_huf_four(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *dst, size_t regen)
+ZSTD_INLINE int zstd_huf_four(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *dst, size_t regen)
 {
 	if (src_len < 6 + 4)
 		return zstd_fail(c, BC_DC_CORRUPT, "zstd: Huffman jump table truncated");
@@ -266,8 +266,8 @@ static int zstd_huf_four(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *
 	return BC_DC_OK;
 }
 
-int bc_zstd_huf_decode(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *dst, size_t regen,
-		    bool four_streams)
+ZSTD_INLINE int zstd_huf_decode_any(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *dst,
+				    size_t regen, bool four_streams)
 {
 	if (!c->huf.valid)
 		return zstd_fail(c, BC_DC_CORRUPT, "zstd: literals reuse a Huffman table never sent");
@@ -277,4 +277,23 @@ int bc_zstd_huf_decode(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *ds
 	if (!zstd_bits_init(&b, src, src_len))
 		return zstd_fail(c, BC_DC_CORRUPT, "zstd: Huffman stream has no end marker");
 	return zstd_huf_stream(c, &b, dst, dst + regen);
+}
+
+static int zstd_huf_decode_generic(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *dst,
+				   size_t regen, bool four_streams)
+{
+	return zstd_huf_decode_any(c, src, src_len, dst, regen, four_streams);
+}
+
+ZSTD_BMI2 static int zstd_huf_decode_bmi2(struct zstd_ctx *c, const u8 *src, size_t src_len,
+					  u8 *dst, size_t regen, bool four_streams)
+{
+	return zstd_huf_decode_any(c, src, src_len, dst, regen, four_streams);
+}
+
+int bc_zstd_huf_decode(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *dst, size_t regen,
+		    bool four_streams)
+{
+	return c->bmi2 ? zstd_huf_decode_bmi2(c, src, src_len, dst, regen, four_streams)
+		       : zstd_huf_decode_generic(c, src, src_len, dst, regen, four_streams);
 }

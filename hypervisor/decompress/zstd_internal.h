@@ -47,11 +47,20 @@ struct zstd_huf_table {
 	bool valid;
 };
 
+/* XXH64 in progress over the output: four lanes and the next byte to hash. */
+struct zstd_xxh64 {
+	u64 v[4];
+	const u8 *next;
+};
+
 /* Everything one frame decode needs; allocated once through env->alloc. */
 struct zstd_ctx {
 	const char *msg;            /* reason for the last failure */
 	u8 *out_start, *out_end;    /* the whole output buffer, which is also the window */
 	size_t block_max;
+	bool bmi2;                  /* the CPU has BMI2: use the loops built for it */
+	bool hashing;               /* the frame has a checksum: xxh follows the output */
+	struct zstd_xxh64 xxh;
 	u64 window;                 /* from the frame header */
 	size_t rep[3];              /* repeat offsets, carried across blocks */
 	struct zstd_huf_table huf;
@@ -62,6 +71,15 @@ struct zstd_ctx {
 	size_t lit_len;             /* decoded literals of the current block, */
 	u8 lit_buf[ZSTD_BLOCK_MAX + ZSTD_WILD_SLACK];   /* with slack for wild copies */
 };
+
+/* Hot loops are written once as always-inline bodies and built twice: in
+ * a plain function and in one with ZSTD_BMI2, whose flag-free variable
+ * shifts (shlx/shrx) shorten every bit read; c->bmi2 picks at run time. */
+#define ZSTD_INLINE static inline __attribute__((always_inline))
+#define ZSTD_BMI2 __attribute__((target("bmi2")))
+
+/* True by default; tests clear it to run the plain loops on a BMI2 CPU. */
+extern bool bc_zstd_bmi2_allowed;
 
 static inline int zstd_fail(struct zstd_ctx *c, int status, const char *msg)
 {
@@ -102,10 +120,14 @@ static inline void zstd_copy(u8 *d, const u8 *s, size_t n)
 		*d++ = *s++;
 }
 
-/* N copies of byte V at DST, in 8-byte stores (RLE blocks are long zero runs). */
+/* N copies of byte V at DST, in 16-byte steps (RLE blocks are long zero runs). */
 static inline void zstd_fill(u8 *d, u8 v, size_t n)
 {
 	u64 pattern = 0x0101010101010101ull * v;
+	for (; n >= 16; n -= 16, d += 16) {
+		__builtin_memcpy(d, &pattern, 8);
+		__builtin_memcpy(d + 8, &pattern, 8);
+	}
 	for (; n >= 8; n -= 8, d += 8)
 		__builtin_memcpy(d, &pattern, 8);
 	for (; n > 0; n--)
@@ -180,14 +202,16 @@ static inline u64 zstd_bits_read(struct zstd_bits *b, unsigned n)
 
 static inline enum zstd_refill zstd_bits_refill(struct zstd_bits *b)
 {
-	if (b->used > 64)
-		return ZSTD_BITS_OVERRUN;
+	/* 8 bytes left before ptr: callers read at most 57 bits between
+	 * refills, so used <= 64 here and the step stays inside the stream */
 	if ((size_t)(b->ptr - b->start) >= 8) {
 		b->ptr -= b->used >> 3;
 		b->used &= 7;
 		b->container = zstd_load64(b->ptr);
 		return ZSTD_BITS_MORE;
 	}
+	if (b->used > 64)
+		return ZSTD_BITS_OVERRUN;
 	if (b->ptr == b->start)
 		return b->used == 64 ? ZSTD_BITS_DONE : ZSTD_BITS_LAST;
 	size_t step = b->used >> 3;
@@ -241,7 +265,10 @@ int bc_zstd_huf_decode(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 *ds
  * sequence, writing at *OP (advanced) with literals from c->lit. */
 int bc_zstd_sequences(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 **op);
 
-/* XXH64 with seed 0 of LEN bytes. */
-u64 bc_zstd_xxh64(const u8 *p, size_t len);
+/* XXH64 with seed 0 of the bytes from START, fed as they are decoded:
+ * update hashes the whole 32-byte stripes before END, final the rest. */
+void bc_zstd_xxh64_init(struct zstd_xxh64 *x, const u8 *start);
+void bc_zstd_xxh64_update(struct zstd_xxh64 *x, const u8 *end);
+u64 bc_zstd_xxh64_final(struct zstd_xxh64 *x, const u8 *start, const u8 *end);
 
 #endif

@@ -162,8 +162,6 @@ static long zstd_seq_header(struct zstd_ctx *c, const u8 *src, size_t src_len, u
 	return (long)(p + (size_t)r);
 }
 
-#define ZSTD_INLINE static inline __attribute__((always_inline))
-
 /* Byte-at-a-time match copy for the last bytes of the buffer. */
 static void zstd_copy_match_exact(u8 *op, size_t off, size_t ml)
 {
@@ -185,6 +183,9 @@ ZSTD_INLINE void zstd_wild16(u8 *d, const u8 *s, size_t n)
  * with a period that is a multiple of OFF and at least 8. */
 ZSTD_INLINE void zstd_copy_match_wild(u8 *op, size_t off, size_t ml)
 {
+	/* back4/widened: multiples of OFF, at least 4/8, reaching no further
+	 * back than the match start */
+	static const u8 back4[8] = { 0, 4, 4, 6, 4, 5, 6, 7 };
 	static const u8 widened[8] = { 0, 8, 8, 9, 8, 10, 12, 14 };
 	if (off >= 16) {
 		zstd_wild16(op, op - off, ml);
@@ -193,8 +194,14 @@ ZSTD_INLINE void zstd_copy_match_wild(u8 *op, size_t off, size_t ml)
 	size_t i = 0, dist = off;
 	if (off < 8) {
 		const u8 *m = op - off;
-		for (; i < 8; i++)
-			op[i] = m[i];
+		op[0] = m[0];
+		op[1] = m[1];
+		op[2] = m[2];
+		op[3] = m[3];
+		u32 v;
+		__builtin_memcpy(&v, op + 4 - back4[off], 4);
+		__builtin_memcpy(op + 4, &v, 4);
+		i = 8;
 		dist = widened[off];
 	}
 	for (; i < ml; i += 8)
@@ -205,6 +212,7 @@ ZSTD_INLINE void zstd_copy_match_wild(u8 *op, size_t off, size_t ml)
 struct zstd_seq_run {
 	const u8 *lit, *lit_end;
 	u8 *op;
+	u8 *out_start, *out_end;    /* copies of c's: locals stay in registers */
 };
 
 /* Executes one sequence: LL literals, then ML bytes from OFF back. */
@@ -212,13 +220,14 @@ ZSTD_INLINE int zstd_exec(struct zstd_ctx *c, struct zstd_seq_run *r, size_t ll,
 			  size_t off)
 {
 	u8 *op = r->op;
+	size_t room = (size_t)(r->out_end - op);
 	if (ll > (size_t)(r->lit_end - r->lit))
 		return zstd_fail(c, BC_DC_CORRUPT, "zstd: sequence uses more literals than decoded");
-	if (ll + ml > (size_t)(c->out_end - op))
+	if (ll + ml > room)
 		return zstd_fail(c, BC_DC_OUTPUT_FULL, "zstd: output larger than the buffer");
-	if (off - 1 >= (size_t)(op + ll - c->out_start))
+	if (off - 1 >= (size_t)(op + ll - r->out_start))
 		return zstd_fail(c, BC_DC_CORRUPT, "zstd: match offset before the start of output");
-	if (__builtin_expect((size_t)(c->out_end - op) - ll - ml >= ZSTD_WILD_SLACK, 1)) {
+	if (__builtin_expect(room - ll - ml >= ZSTD_WILD_SLACK, 1)) {
 		/* lit_buf has ZSTD_WILD_SLACK bytes of slack too */
 		zstd_wild16(op, r->lit, ll);
 		zstd_copy_match_wild(op + ll, off, ml);
@@ -272,33 +281,41 @@ ZSTD_INLINE size_t zstd_resolve_offset(struct zstd_seq_dec *d, size_t value, siz
 /* Decodes one sequence and, unless it is the last, moves the states on. */
 ZSTD_INLINE struct zstd_seq zstd_next_seq(struct zstd_seq_dec *d, bool last)
 {
-	const struct zstd_seq_entry le = d->llt[d->lls], oe = d->oft[d->ofs], me = d->mlt[d->mls];
+	/* pointers, not copies: the fields are read where needed, which keeps
+	 * the loop's many live values in registers */
+	const struct zstd_seq_entry *le = &d->llt[d->lls], *oe = &d->oft[d->ofs], *me = &d->mlt[d->mls];
 	struct zstd_seq s;
-	size_t of_value = oe.base + (size_t)zstd_bits_read(&d->b, oe.extra_bits);
-	s.ml = me.base + (size_t)zstd_bits_read(&d->b, me.extra_bits);
+	size_t of_value = oe->base + (size_t)zstd_bits_read(&d->b, oe->extra_bits);
+	s.ml = me->base + (size_t)zstd_bits_read(&d->b, me->extra_bits);
 	/* 57 bits per refill: 31 + 16 + 16 extra bits plus 26 state bits may not fit */
-	if (oe.extra_bits + me.extra_bits + le.extra_bits >= 57 - 26)
+	if (oe->extra_bits + me->extra_bits + le->extra_bits >= 57 - 26)
 		zstd_bits_refill(&d->b);
-	s.ll = le.base + (size_t)zstd_bits_read(&d->b, le.extra_bits);
+	s.ll = le->base + (size_t)zstd_bits_read(&d->b, le->extra_bits);
 	s.off = zstd_resolve_offset(d, of_value, s.ll);
 	if (!last) {
-		d->lls = le.next_base + (u32)zstd_bits_read(&d->b, le.state_bits);
-		d->mls = me.next_base + (u32)zstd_bits_read(&d->b, me.state_bits);
-		d->ofs = oe.next_base + (u32)zstd_bits_read(&d->b, oe.state_bits);
+		d->lls = le->next_base + (u32)zstd_bits_read(&d->b, le->state_bits);
+		d->mls = me->next_base + (u32)zstd_bits_read(&d->b, me->state_bits);
+		d->ofs = oe->next_base + (u32)zstd_bits_read(&d->b, oe->state_bits);
 		zstd_bits_refill(&d->b);
 	}
 	return s;
 }
 
 /* Small windows stay in cache: execute each sequence as it is decoded. */
-static int zstd_run_sequences(struct zstd_ctx *c, struct zstd_seq_dec *dp, u32 nb_seq,
-			      struct zstd_seq_run *rp)
+ZSTD_INLINE int zstd_run_sequences(struct zstd_ctx *c, struct zstd_seq_dec *dp, u32 nb_seq,
+				   struct zstd_seq_run *rp)
 {
 	struct zstd_seq_dec d = *dp;
 	struct zstd_seq_run r = *rp;
 	int st = BC_DC_OK;
-	for (u32 i = 0; i < nb_seq && st == BC_DC_OK; i++) {
-		struct zstd_seq s = zstd_next_seq(&d, i + 1 == nb_seq);
+	/* NB_SEQ >= 1; the last sequence is peeled off so the loop needs no
+	 * "is this the last" test */
+	for (u32 i = 1; i < nb_seq && st == BC_DC_OK; i++) {
+		struct zstd_seq s = zstd_next_seq(&d, false);
+		st = zstd_exec(c, &r, s.ll, s.ml, s.off);
+	}
+	if (st == BC_DC_OK) {
+		struct zstd_seq s = zstd_next_seq(&d, true);
 		st = zstd_exec(c, &r, s.ll, s.ml, s.off);
 	}
 	*dp = d;
@@ -307,12 +324,31 @@ static int zstd_run_sequences(struct zstd_ctx *c, struct zstd_seq_dec *dp, u32 n
 }
 
 /* Large windows: sequences are decoded ZSTD_SEQ_AHEAD ahead of their
- * execution so the cache line each match reads from can be prefetched. */
+ * execution so the cache line each match reads from can be prefetched.
+ * That only pays when many matches reach far back (past the caches): the
+ * offset table tells how often offsets of ZSTD_LONG_OFFSET or more come up. */
 #define ZSTD_SEQ_AHEAD 8
 #define ZSTD_PREFETCH_WINDOW (8u << 20)
+#define ZSTD_LONG_OFFSET (8u << 20)
+#define ZSTD_LONG_SHARE_MIN 7       /* out of 256 offset-table states */
 
-static int zstd_run_sequences_prefetch(struct zstd_ctx *c, struct zstd_seq_dec *dp, u32 nb_seq,
-				       struct zstd_seq_run *rp)
+/* States (scaled to 256) of offset table T whose base is a long offset. */
+static unsigned zstd_long_offset_share(const struct zstd_seq_table *t)
+{
+	unsigned n = 0;
+	for (u32 s = 0; s < (1u << t->log); s++)
+		n += t->e[s].base >= ZSTD_LONG_OFFSET;
+	return n << (ZSTD_OF_LOG_MAX - t->log);
+}
+
+static bool zstd_use_prefetch(const struct zstd_ctx *c, u32 nb_seq)
+{
+	return c->window > ZSTD_PREFETCH_WINDOW && nb_seq > ZSTD_SEQ_AHEAD &&
+	       zstd_long_offset_share(&c->of) >= ZSTD_LONG_SHARE_MIN;
+}
+
+ZSTD_INLINE int zstd_run_sequences_prefetch(struct zstd_ctx *c, struct zstd_seq_dec *dp,
+					    u32 nb_seq, struct zstd_seq_run *rp)
 {
 	struct zstd_seq ring[ZSTD_SEQ_AHEAD];
 	struct zstd_seq_dec d = *dp;
@@ -344,13 +380,27 @@ static int zstd_run_sequences_prefetch(struct zstd_ctx *c, struct zstd_seq_dec *
 	return st;
 }
 
+/* Both loops are built twice: once for any x86-64 and once for CPUs with
+ * BMI2, whose flag-free variable shifts make every bit read shorter. */
+static int zstd_run_generic(struct zstd_ctx *c, struct zstd_seq_dec *d, u32 nb_seq,
+			    struct zstd_seq_run *r, bool prefetch)
+{
+	return prefetch ? zstd_run_sequences_prefetch(c, d, nb_seq, r) : zstd_run_sequences(c, d, nb_seq, r);
+}
+
+ZSTD_BMI2 static int zstd_run_bmi2(struct zstd_ctx *c, struct zstd_seq_dec *d, u32 nb_seq,
+			 struct zstd_seq_run *r, bool prefetch)
+{
+	return prefetch ? zstd_run_sequences_prefetch(c, d, nb_seq, r) : zstd_run_sequences(c, d, nb_seq, r);
+}
+
 int bc_zstd_sequences(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 **op)
 {
 	u32 nb_seq;
 	long hdr = zstd_seq_header(c, src, src_len, &nb_seq);
 	if (hdr < 0)
 		return BC_DC_CORRUPT;
-	struct zstd_seq_run r = { c->lit_buf, c->lit_buf + c->lit_len, *op };
+	struct zstd_seq_run r = { c->lit_buf, c->lit_buf + c->lit_len, *op, c->out_start, c->out_end };
 	if (nb_seq > 0) {
 		struct zstd_seq_dec d = { .llt = c->ll.e, .oft = c->of.e, .mlt = c->ml.e,
 					  .rep0 = c->rep[0], .rep1 = c->rep[1], .rep2 = c->rep[2] };
@@ -360,8 +410,9 @@ int bc_zstd_sequences(struct zstd_ctx *c, const u8 *src, size_t src_len, u8 **op
 		d.ofs = (u32)zstd_bits_read(&d.b, c->of.log);
 		d.mls = (u32)zstd_bits_read(&d.b, c->ml.log);
 		zstd_bits_refill(&d.b);
-		int st = c->window > ZSTD_PREFETCH_WINDOW ? zstd_run_sequences_prefetch(c, &d, nb_seq, &r)
-							  : zstd_run_sequences(c, &d, nb_seq, &r);
+		bool prefetch = zstd_use_prefetch(c, nb_seq);
+		int st = c->bmi2 ? zstd_run_bmi2(c, &d, nb_seq, &r, prefetch)
+				 : zstd_run_generic(c, &d, nb_seq, &r, prefetch);
 		if (st != BC_DC_OK)
 			return st;
 		c->rep[0] = d.rep0;

@@ -1,5 +1,7 @@
 /* XXH64 (seed 0), the hash behind zstd's content checksum: the frame
- * stores its low 32 bits. The whole output is in memory, so one pass. */
+ * stores its low 32 bits. The output is contiguous in memory, so the hash
+ * keeps no buffer: it takes whole 32-byte stripes as blocks are decoded
+ * (while they are still in cache) and the last few bytes at the end. */
 #include "zstd_internal.h"
 
 #define P1 0x9E3779B185EBCA87ull
@@ -25,23 +27,42 @@ static inline u64 xxh_merge(u64 h, u64 v)
 	return h * P1 + P4;
 }
 
-u64 bc_zstd_xxh64(const u8 *p, size_t len)
+void bc_zstd_xxh64_init(struct zstd_xxh64 *x, const u8 *start)
 {
-	const u8 *end = p + len;
+	x->v[0] = P1 + P2;
+	x->v[1] = P2;
+	x->v[2] = 0;
+	x->v[3] = 0 - P1;
+	x->next = start;
+}
+
+void bc_zstd_xxh64_update(struct zstd_xxh64 *x, const u8 *end)
+{
+	u64 v1 = x->v[0], v2 = x->v[1], v3 = x->v[2], v4 = x->v[3];
+	const u8 *p = x->next;
+	for (; end - p >= 32; p += 32) {
+		v1 = xxh_round(v1, zstd_load64(p));
+		v2 = xxh_round(v2, zstd_load64(p + 8));
+		v3 = xxh_round(v3, zstd_load64(p + 16));
+		v4 = xxh_round(v4, zstd_load64(p + 24));
+	}
+	x->v[0] = v1;
+	x->v[1] = v2;
+	x->v[2] = v3;
+	x->v[3] = v4;
+	x->next = p;
+}
+
+u64 bc_zstd_xxh64_final(struct zstd_xxh64 *x, const u8 *start, const u8 *end)
+{
+	bc_zstd_xxh64_update(x, end);
+	size_t len = (size_t)(end - start);
+	const u8 *p = x->next;
 	u64 h;
 	if (len >= 32) {
-		u64 v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1;
-		for (; end - p >= 32; p += 32) {
-			v1 = xxh_round(v1, zstd_load64(p));
-			v2 = xxh_round(v2, zstd_load64(p + 8));
-			v3 = xxh_round(v3, zstd_load64(p + 16));
-			v4 = xxh_round(v4, zstd_load64(p + 24));
-		}
-		h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
-		h = xxh_merge(h, v1);
-		h = xxh_merge(h, v2);
-		h = xxh_merge(h, v3);
-		h = xxh_merge(h, v4);
+		h = rotl64(x->v[0], 1) + rotl64(x->v[1], 7) + rotl64(x->v[2], 12) + rotl64(x->v[3], 18);
+		for (int i = 0; i < 4; i++)
+			h = xxh_merge(h, x->v[i]);
 	} else {
 		h = P5;
 	}

@@ -458,8 +458,9 @@ static void torture(const struct dc_buf *v, const struct zparams *p, unsigned fl
 	dc_buf_free(&c);
 }
 
-/* Frames whose header announces a window over 8 MiB take the decoder's
- * prefetching sequence loop; raising the window of a frame keeps it valid. */
+/* A frame whose header announces a window over 8 MiB (raising the window
+ * of a frame keeps it valid); the decoder then checks each block's offset
+ * table for far matches before it picks its prefetching loop. */
 static struct dc_buf with_16mib_window(const struct dc_buf *v, int checksum)
 {
 	struct zparams p = { .level = 19, .checksum = checksum, .content_size = 0 };
@@ -477,6 +478,66 @@ static void large_window_frames_decode(void **state)
 	assert_zstd_decodes(&c, &v);
 	dc_buf_free(&c);
 	dc_buf_free(&v);
+}
+
+/* 9 MiB of noise, then 2 MiB of 100-byte pieces of its first MiB: many
+ * matches 8-10 MiB back, whose offset codes fill the offset tables, so
+ * the decoder runs these blocks through its prefetching loop. */
+static struct dc_buf far_matches_make(void)
+{
+	const size_t noise = 9u << 20, pieces = 2u << 20, piece = 100;
+	struct dc_buf v = { malloc(noise + pieces), noise + pieces };
+	assert_non_null(v.data);
+	u32 x = 2463534242u;
+	for (size_t i = 0; i < v.len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		v.data[i] = (u8)(x >> 24);
+	}
+	for (size_t p = noise; p + piece <= v.len; p += piece) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		memcpy(v.data + p, v.data + x % (1u << 20), piece);
+	}
+	return v;
+}
+
+static void far_matches_decode(void **state)
+{
+	(void)state;
+	struct dc_buf v = far_matches_make();
+	struct zparams p = { .level = 1, .checksum = 1, .content_size = 1, .window_log = 24,
+			     .long_match = 1 };
+	check_libzstd(&v, &p);
+	dc_buf_free(&v);
+}
+
+/* The decoder's hot loops are built twice and use the BMI2 build when the
+ * CPU has it; this runs the plain build (what QEMU's default CPU gets). */
+extern bool bc_zstd_bmi2_allowed;
+
+static void plain_loops_decode_too(void **state)
+{
+	(void)state;
+	bc_zstd_bmi2_allowed = false;
+	struct dc_buf text = dc_vec_make(DC_VEC_TEXT), large = dc_vec_make(DC_VEC_LARGE);
+	struct dc_buf far = far_matches_make();
+	struct zparams p3 = { .level = 3, .checksum = 1, .content_size = 1 };
+	struct zparams p19 = { .level = 19, .checksum = 0, .content_size = 1 };
+	struct zparams pfar = { .level = 1, .checksum = 1, .content_size = 1, .window_log = 24,
+				.long_match = 1 };
+	check_libzstd(&text, &p19);
+	check_libzstd(&large, &p3);
+	check_libzstd(&large, &p19);
+	check_libzstd(&far, &pfar);
+	struct dc_buf v = { text.data, 6000 };
+	torture(&v, &p19, 2000, 0);
+	bc_zstd_bmi2_allowed = true;
+	dc_buf_free(&far);
+	dc_buf_free(&large);
+	dc_buf_free(&text);
 }
 
 static void truncation_and_bit_flips(void **state)
@@ -518,6 +579,8 @@ int main(void)
 		cmocka_unit_test(checksum_mismatch_is_reported),
 		cmocka_unit_test(work_memory_failure_is_reported),
 		cmocka_unit_test(large_window_frames_decode),
+		cmocka_unit_test(far_matches_decode),
+		cmocka_unit_test(plain_loops_decode_too),
 		cmocka_unit_test(truncation_and_bit_flips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
