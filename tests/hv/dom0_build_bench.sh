@@ -23,7 +23,7 @@ hv_iso "$HV_WORK/bench.iso" "menuentry bchv {
   module2 /boot/initrd.gz
 }" "$HV_WORK/bchv.gz" "$HV_WORK/vmlinuz" "$HV_WORK/initrd.gz" || exit 1
 start=$(date +%s%N)
-hv_boot bench "$HV_WORK/bench.iso" "^$HV_MARKER" 120
+hv_boot bench "^$HV_MARKER" 120 -cdrom "$HV_WORK/bench.iso"
 wall_ms=$((($(date +%s%N) - start) / 1000000))
 log=$(tr -d '\r' <"$HV_WORK/bench.log")
 ms() { sed -nE "s/.*$1 ([0-9]+) ms.*/\\1/p" <<<"$log" | head -n 1; }
