@@ -105,6 +105,20 @@ static void note_bad(struct hv_options *o, const char *w, size_t len)
 	}
 }
 
+/* Whether the comma list V (LEN bytes) holds ITEM. */
+static bool has_item(const char *v, size_t len, const char *item)
+{
+	for (size_t i = 0; i < len;) {
+		size_t n = 0;
+		while (i + n < len && v[i + n] != ',')
+			n++;
+		if (word_is(v + i, n, item))
+			return true;
+		i += n + 1;
+	}
+	return false;
+}
+
 static void parse_word(struct hv_options *o, const char *w, size_t len)
 {
 	size_t klen = 0;
@@ -138,8 +152,10 @@ static void parse_word(struct hv_options *o, const char *w, size_t len)
 	} else if (has_val && word_is(w, klen, "dom0_mem")) {
 		if (!parse_dom0_mem(val, vlen, &o->dom0_mem))
 			note_bad(o, w, len);
+	} else if (has_val && word_is(w, klen, "dom0") && has_item(val, vlen, "native")) {
+		o->dom0_native = true;
 	} else {
-		note_unknown(o, w, len);
+		note_unknown(o, w, len);   /* other dom0= values (pv, pvh) are Xen's */
 	}
 }
 

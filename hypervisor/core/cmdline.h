@@ -1,6 +1,7 @@
 /* The hypervisor's command line, Xen-style where an option means the same:
  *   console=com1|none   dom0_mem=[max:]<size>[BKMGT]   loglvl=none|error|warning|info|debug|all
  *   noreboot            (halt instead of rebooting after a fatal error)
+ *   dom0=native         (start dom0 on the bare CPU when it cannot be a guest)
  * Host-testable: no console output here, problems are reported back. */
 #ifndef BCHV_CMDLINE_H
 #define BCHV_CMDLINE_H
@@ -11,6 +12,7 @@
 struct hv_options {
 	bool console_serial;       /* console=com1 (the default) */
 	bool noreboot;
+	bool dom0_native;          /* dom0=native: no SVM/NPT is not fatal */
 	int loglvl;                /* enum hv_log_level */
 	u64 dom0_mem;              /* bytes of RAM for dom0; 0 = all that is free */
 	/* words we did not understand, for a warning: pointer and length */

@@ -14,9 +14,11 @@
 #define PVH_AREA_SIZE (16 * 1024)
 
 /* Start info, module list, memory map and strings: inside the image, so
- * inside the memory dom0's map reserves for the hypervisor. */
-static u8 pvh_area[PVH_AREA_SIZE] __attribute__((aligned(4096)));
-static u8 rsdp_copy[36] __attribute__((aligned(16)));
+ * inside the memory dom0's map reserves for the hypervisor, but in the one
+ * section of it (.dom0info, at its end) that dom0 can read. */
+#define DOM0INFO __attribute__((section(".dom0info")))
+static u8 pvh_area[PVH_AREA_SIZE] __attribute__((aligned(4096))) DOM0INFO;
+static u8 rsdp_copy[36] __attribute__((aligned(16))) DOM0INFO;
 static struct hv_e820 dom0_ram[HV_MAX_MEM + 8];
 static struct bc_mem_range machine_map[HV_MAX_MEM + 8];
 static char dom0_cmdline[HV_STRPOOL_SIZE + 64];

@@ -49,11 +49,25 @@ static void log_va(enum hv_log_level level, const char *fmt, bc_va_list ap)
 	log_write(line, BC_MIN(n, sizeof(line) - 1));
 }
 
+/* Several CPUs log: one line at a time. Bounded, so that a CPU faulting
+ * while it holds the lock still gets its report out. */
+static volatile u32 log_lock;
+
+static void lock(void)
+{
+	for (u32 i = 0; i < 50000000u && __atomic_exchange_n(&log_lock, 1, __ATOMIC_ACQUIRE); i++)
+		__asm__ volatile("pause");
+}
+
+static void unlock(void) { __atomic_store_n(&log_lock, 0, __ATOMIC_RELEASE); }
+
 void hv_log(enum hv_log_level level, const char *fmt, ...)
 {
 	bc_va_list ap;
 	bc_va_start(ap, fmt);
+	lock();
 	log_va(level, fmt, ap);
+	unlock();
 	bc_va_end(ap);
 }
 

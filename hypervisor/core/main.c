@@ -5,7 +5,11 @@
 #include "cmdline.h"
 #include "dom0.h"
 #include "log.h"
+#include "acpi.h"
+#include "memmap.h"
+#include "../arch/x86/layout.h"
 #include "../arch/x86/arch.h"
+#include "../arch/x86/virt.h"
 
 #define BCHV_VERSION "0.1"
 
@@ -55,6 +59,26 @@ static void report_bootinfo(const struct hv_bootinfo *bi)
 		hv_log(LOG_INFO, "ACPI RSDP: not given by the loader (dom0 will search for it)\n");
 }
 
+/* Every other CPU comes under bchv before dom0 runs (see arch/x86/smp.c). */
+static void start_aps(const struct hv_bootinfo *bi)
+{
+	u32 cpus = hv_acpi_cpus(bi->rsdp_len ? bi->rsdp : NULL);
+	if (cpus == 1)
+		return;
+	if (!hv_range_is_ram(bi, AP_TRAMP_ADDR, AP_TRAMP_ADDR + 4096)) {
+		hv_log(LOG_WARN, "smp: page %#x is not free RAM: only the boot CPU runs dom0\n",
+		       AP_TRAMP_ADDR);
+		return;
+	}
+	u32 want = cpus ? BC_MIN(cpus - 1, (u32)AP_MAX) : 0;
+	if (cpus > AP_MAX + 1)
+		hv_log(LOG_WARN, "smp: %u CPUs, bchv runs %u of them\n", cpus, AP_MAX + 1);
+	u32 got = arch_start_aps(want);
+	hv_log(LOG_INFO, "smp: %u CPUs (firmware: %u), %u waiting for dom0\n", got + 1, cpus, got);
+	if (got < want)
+		hv_log(LOG_WARN, "smp: %u CPUs did not answer\n", want - got);
+}
+
 void hv_main(u32 magic, u32 info);
 
 void hv_main(u32 magic, u32 info)
@@ -75,9 +99,25 @@ void hv_main(u32 magic, u32 info)
 	apply_options(&opts);
 	report_bootinfo(&bootinfo);
 
+	/* checked first: without SVM the boot stops before the slow dom0 build */
+	const char *no_guest = virt_unavailable();
+	if (no_guest && !opts.dom0_native)
+		hv_fatal("%s: dom0 cannot run as a guest (dom0=native starts it on the bare CPU, "
+			 "unprotected)\n", no_guest);
+	if (!no_guest && !opts.dom0_native)
+		start_aps(&bootinfo);
 	struct dom0_start start;
 	dom0_build(&bootinfo, &opts, &start);
-	hv_log(LOG_INFO, "starting dom0 at its PVH entry %#x (start info %#x)\n",
-	       start.entry, start.start_info);
-	arch_pvh_enter(start.entry, start.start_info);
+	hv_log(LOG_INFO, "starting dom0 at its PVH entry %#x (start info %#x)%s\n",
+	       start.entry, start.start_info, opts.dom0_native ? " on the bare CPU (dom0=native)" : "");
+	if (opts.dom0_native)
+		arch_pvh_enter(start.entry, start.start_info);
+	struct virt_dom0 guest = {
+		.entry = start.entry, .start_info = start.start_info,
+		.rsdp = bootinfo.rsdp_len ? bootinfo.rsdp : NULL,
+	};
+	for (u32 i = 0; i < bootinfo.nr_mem; i++)
+		if (bootinfo.mem[i].type == E820_RAM || bootinfo.mem[i].type == E820_ACPI)
+			guest.ram_top = BC_MAX(guest.ram_top, bootinfo.mem[i].base + bootinfo.mem[i].len);
+	virt_run_dom0(&guest);
 }

@@ -53,8 +53,12 @@ static void unknown_and_bad_options(void **state)
 	assert_int_equal(o.loglvl, LOG_INFO);       /* unchanged by the bad value */
 	assert_int_equal(o.dom0_mem, 0);
 	assert_true(o.noreboot);
+	assert_false(o.dom0_native);
 	hv_options_parse("console=vga", &o);
 	assert_non_null(o.bad);
+	hv_options_parse("dom0=pvh,native noreboot", &o);
+	assert_true(o.dom0_native);
+	assert_int_equal(o.nr_unknown, 0);
 }
 
 static void sizes(void **state)

@@ -9,19 +9,40 @@ hv_kernel() {
   ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v -- '-cloud-' | sort -V | tail -n 1
 }
 
-# hv_initramfs OUT: a gzip'd cpio whose /init prints the marker and ends QEMU
-# through isa-debug-exit (exit status 3).
+# hv_initramfs OUT [PROBE [MSR_KO]]: a gzip'd cpio whose /init prints the
+# marker and ends QEMU through isa-debug-exit (exit status 3). With PROBE (a
+# static build of dom0_probe.c), /init first runs its checks (cpuid, svm, efer
+# when MSR_KO, the msr driver, is given, and devmem of the range a
+# bchv_probe=ADDR:LEN kernel argument names) and prints the CPU count.
+# bchv_end=poweroff or bchv_end=reboot on dom0's command line ends the run
+# that way instead of through isa-debug-exit.
 hv_initramfs() {
-  local out=$1 root
+  local out=$1 probe=${2:-} msr=${3:-} root
   root=$(mktemp -d "$HV_WORK/initrd.XXXXXX")
   mkdir -p "$root"/{bin,dev,proc,sys}
   cp /bin/busybox "$root/bin/busybox"
+  [ -n "$probe" ] && cp "$probe" "$root/bin/dom0_probe"
+  [ -n "$msr" ] && cp "$msr" "$root/msr.ko"
   cat >"$root/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
+if [ -x /bin/dom0_probe ]; then
+  /bin/dom0_probe cpuid
+  /bin/dom0_probe svm
+  [ -f /msr.ko ] && /bin/busybox insmod /msr.ko && /bin/dom0_probe efer
+  for w in \$(/bin/busybox cat /proc/cmdline); do
+    case \$w in bchv_probe=*) r=\${w#bchv_probe=}; /bin/dom0_probe devmem \${r%:*} \${r#*:} ;; esac
+  done
+  /bin/busybox echo "probe: cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+fi
 /bin/busybox echo "$HV_MARKER"
+# bchv_end=poweroff|reboot: end through ACPI or Linux's reboot= method instead
+case " \$(/bin/busybox cat /proc/cmdline) " in
+  *" bchv_end=poweroff "*) /bin/busybox poweroff -f ;;
+  *" bchv_end=reboot "*) /bin/busybox reboot -f ;;
+esac
 /bin/busybox printf '\\001' | /bin/busybox dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
 /bin/busybox poweroff -f
 INIT
@@ -57,7 +78,8 @@ hv_iso() {
   return $rc
 }
 
-# hv_boot NAME PATTERN SECONDS QEMU-ARGS...: boots QEMU (TCG) with the given
+# hv_boot NAME PATTERN SECONDS QEMU-ARGS...: boots QEMU (TCG; the CPU is
+# $HV_CPU, by default qemu64 with AMD SVM and nested paging) with the given
 # media arguments (-cdrom X.iso, or -kernel/-initrd), the serial console in
 # $HV_WORK/NAME.log and QEMU's reset log in NAME.qemu.log.
 # Returns when QEMU exits (HV_RC = its status), when PATTERN shows up in the
@@ -68,7 +90,7 @@ hv_boot() {
   shift 3
   local log=$HV_WORK/$name.log
   : >"$log"
-  qemu-system-x86_64 -cpu qemu64 -m 1024 -display none -no-reboot -monitor none \
+  qemu-system-x86_64 -cpu "${HV_CPU:-qemu64,+svm,+npt}" -m 1024 -display none -no-reboot -monitor none \
     "$@" -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -d cpu_reset -D "$HV_WORK/$name.qemu.log" </dev/null >/dev/null 2>&1 &
   local pid=$! ticks=0

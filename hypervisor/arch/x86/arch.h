@@ -15,6 +15,15 @@ bool arch_time_calibrated(void);   /* false: the PIT did not answer, a guess is 
 
 /* Exception handlers that report and halt instead of triple-faulting. */
 void arch_traps_init(void);
+void arch_traps_ap_init(void);     /* the same IDT on an application processor */
+
+/* Starts every other CPU into bchv (INIT/STARTUP broadcast); each ends in
+ * virt_ap_main(). Waits for EXPECTED of them (0: unknown, a short wait);
+ * returns how many arrived. Needs AP_TRAMP_ADDR to be free RAM. */
+u32 arch_start_aps(u32 expected);
+/* On an AP: sleep until (*WORD & MASK); arch_ap_wake(its APIC ID) wakes it to look. */
+void arch_ap_park(volatile u32 *word, u32 mask);
+void arch_ap_wake(u32 apic_id);
 
 _Noreturn void arch_halt(void);
 _Noreturn void arch_reboot(void);

@@ -182,6 +182,7 @@ boot_info:  .long 0
 
 	.bss
 	.align 4096
+	.globl boot_pml4
 boot_pml4:  .skip 4096
 boot_pdpt:  .skip 4096
 boot_pd:    .skip 4 * 4096

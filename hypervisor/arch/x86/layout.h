@@ -5,6 +5,10 @@
 
 #define HV_LINK_ADDR    0x200000      /* below Linux's 16 MiB load address */
 #define BOOT_STACK_SIZE 0x10000
+#define AP_MAX          7             /* application processors bchv runs */
+#define AP_STACK_SHIFT  14            /* 16 KiB each */
+#define AP_TRAMP_ADDR   0x8000        /* real-mode start page, below 1 MiB */
+#define AP_WAKE_VECTOR  0xff          /* IPI that wakes a parked AP (also spurious) */
 
 #define GDT_CODE32 0x08
 #define GDT_DATA   0x10

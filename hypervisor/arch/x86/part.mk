@@ -3,8 +3,9 @@
 # this folder) is compiled again with kernel flags into $(BUILD)/hv/obj.
 # No sanitizer flags: the image runs on bare metal.
 HV_IMG_DIR  := $(BUILD)/hv/obj
-HV_IMG_SRCS := $(HV_FS_SRCS) $(wildcard hypervisor/core/*.c hypervisor/arch/x86/*.c)
-HV_IMG_ASM  := $(wildcard hypervisor/arch/x86/*.S)
+HV_IMG_SRCS := $(HV_FS_SRCS) $(wildcard hypervisor/core/*.c hypervisor/arch/x86/*.c \
+	hypervisor/arch/x86/svm/*.c)
+HV_IMG_ASM  := $(wildcard hypervisor/arch/x86/*.S hypervisor/arch/x86/svm/*.S)
 HV_IMG_OBJS := $(patsubst %.c,$(HV_IMG_DIR)/%.o,$(HV_IMG_SRCS)) \
 	       $(patsubst %.S,$(HV_IMG_DIR)/%.o,$(HV_IMG_ASM))
 # GCC turns copy loops into memcpy calls unless told not to; clang lacks the flag

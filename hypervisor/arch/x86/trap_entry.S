@@ -62,6 +62,16 @@ trap_common:
 	stub 30, 1
 	stub 31, 0
 
+/* Vector 0xFF on a parked application processor: bchv's wake-up IPI (and
+ * the APIC's spurious vector). Acknowledge it and return to the HLT loop. */
+	.globl ap_wake_stub
+ap_wake_stub:
+	pushq %rax
+	movq apic_eoi_reg(%rip), %rax
+	movl $0, (%rax)
+	popq %rax
+	iretq
+
 	.section .rodata
 	.align 8
 	.globl trap_stubs

@@ -30,8 +30,11 @@ struct tss64 {
 } __attribute__((packed));
 
 extern const u64 trap_stubs[32];
+extern const char ap_wake_stub[];
 extern u64 boot_gdt[6];
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+/* the exceptions, and vector 0xFF (the AP wake-up, see smp.c); no other */
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+u64 apic_eoi_reg;
 static struct tss64 tss __attribute__((aligned(16)));
 static u8 ist_stack[8192] __attribute__((aligned(16)));
 
@@ -61,16 +64,29 @@ static const char *const trap_names[32] = {
 
 void arch_trap(const struct trap_frame *f);
 
+static struct idt_gate gate(u64 a, u8 ist)
+{
+	return (struct idt_gate){
+		.off_lo = (u16)a, .sel = GDT_CODE64, .ist = ist, .type = 0x8e,
+		.off_mid = (u16)(a >> 16), .off_hi = (u32)(a >> 32), .zero = 0,
+	};
+}
+
 void arch_traps_init(void)
 {
 	tss_init();
-	for (int v = 0; v < 32; v++) {
-		u64 a = trap_stubs[v];
-		idt[v] = (struct idt_gate){
-			.off_lo = (u16)a, .sel = GDT_CODE64, .ist = uses_ist(v) ? 1 : 0, .type = 0x8e,
-			.off_mid = (u16)(a >> 16), .off_hi = (u32)(a >> 32), .zero = 0,
-		};
-	}
+	for (int v = 0; v < 32; v++)
+		idt[v] = gate(trap_stubs[v], uses_ist(v) ? 1 : 0);
+	idt[AP_WAKE_VECTOR] = gate((uintptr_t)ap_wake_stub, 0);
+	struct { u16 limit; u64 base; } __attribute__((packed)) desc = {
+		sizeof(idt) - 1, (u64)(uintptr_t)idt,
+	};
+	__asm__ volatile("lidt %0" : : "m"(desc));
+}
+
+void arch_traps_ap_init(void)
+{
+	/* no TSS of its own: an exception using an IST stack is then fatal */
 	struct { u16 limit; u64 base; } __attribute__((packed)) desc = {
 		sizeof(idt) - 1, (u64)(uintptr_t)idt,
 	};

@@ -1,0 +1,180 @@
+/* Runs inside dom0 (static, in the boot test's initramfs) and reports what
+ * dom0 can see of the hypervisor under it, one "probe:" line per check:
+ *   dom0_probe cpuid             hypervisor bit and the 0x40000000 signature, per CPU
+ *   dom0_probe svm               each SVM instruction: which signal it raised
+ *   dom0_probe efer              EFER via /dev/cpu/0/msr; try to set SVME
+ *   dom0_probe devmem ADDR LEN   read (then try to write) physical memory */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static sigjmp_buf jump;
+
+static void on_signal(int sig) { siglongjmp(jump, sig); }
+
+/* The hypervisor bit, the 0x40000000 signature and SVM, on CPU N. */
+static void cpuid_on(int cpu)
+{
+	unsigned a, b, c, d, max;
+	__cpuid(1, a, b, c, d);
+	int hv = (c >> 31) & 1;
+	__cpuid(0x40000000, max, b, c, d);
+	char sig[13];
+	memcpy(sig, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	sig[12] = '\0';
+	for (int i = 0; i < 12; i++)
+		if (sig[i] < 0x20 || sig[i] > 0x7e)
+			sig[i] = '.';
+	unsigned svm = 0;
+	__cpuid(0x80000000, a, b, c, d);
+	if (a >= 0x80000001) {
+		__cpuid(0x80000001, a, b, c, d);
+		svm = (c >> 2) & 1;
+	}
+	printf("probe: cpuid cpu=%d hypervisor-bit=%d signature=%s max-leaf=%#x svm=%u\n", cpu, hv,
+	       sig, max, svm);
+}
+
+static int cmd_cpuid(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	for (int cpu = 0; cpu < n; cpu++) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+			printf("probe: cpuid cpu=%d cannot run there: %s\n", cpu, strerror(errno));
+			continue;
+		}
+		cpuid_on(cpu);
+	}
+	return 0;
+}
+
+#define SVM_INSN(name, b3) \
+	static void insn_##name(void) { __asm__ volatile(".byte 0x0f, 0x01, " #b3 : : "a"(0), "c"(0) : "memory"); }
+SVM_INSN(vmrun, 0xd8)
+SVM_INSN(vmmcall, 0xd9)
+SVM_INSN(vmload, 0xda)
+SVM_INSN(vmsave, 0xdb)
+SVM_INSN(stgi, 0xdc)
+SVM_INSN(clgi, 0xdd)
+SVM_INSN(skinit, 0xde)
+SVM_INSN(invlpga, 0xdf)
+
+static const struct { const char *name; void (*run)(void); } svm_insns[] = {
+	{ "vmrun", insn_vmrun }, { "vmmcall", insn_vmmcall }, { "vmload", insn_vmload },
+	{ "vmsave", insn_vmsave }, { "stgi", insn_stgi }, { "clgi", insn_clgi },
+	{ "skinit", insn_skinit }, { "invlpga", insn_invlpga },
+};
+
+static int cmd_svm(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	for (size_t i = 0; i < sizeof(svm_insns) / sizeof(svm_insns[0]); i++) {
+		int sig = sigsetjmp(jump, 1);
+		if (sig == 0) {
+			svm_insns[i].run();
+			printf("probe: svm %s executed\n", svm_insns[i].name);
+		} else {
+			printf("probe: svm %s %s\n", svm_insns[i].name,
+			       sig == SIGILL ? "SIGILL" : sig == SIGSEGV ? "SIGSEGV" : "SIGBUS");
+		}
+	}
+	return 0;
+}
+
+static int cmd_efer(void)
+{
+	const off_t efer = 0xc0000080;
+	int fd = open("/dev/cpu/0/msr", O_RDWR);
+	if (fd < 0) {
+		printf("probe: efer cannot open /dev/cpu/0/msr: %s\n", strerror(errno));
+		return 1;
+	}
+	uint64_t v;
+	if (pread(fd, &v, 8, efer) != 8) {
+		printf("probe: efer read failed: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("probe: efer read=%#llx svme=%d\n", (unsigned long long)v, (int)(v >> 12 & 1));
+	uint64_t w = v | (1ull << 12);
+	if (pwrite(fd, &w, 8, efer) != 8)
+		printf("probe: efer set-svme refused (%s)\n", strerror(errno));
+	else
+		printf("probe: efer set-svme accepted\n");
+	if (pread(fd, &v, 8, efer) == 8)
+		printf("probe: efer after=%#llx svme=%d\n", (unsigned long long)v, (int)(v >> 12 & 1));
+	close(fd);
+	return 0;
+}
+
+static int cmd_devmem(const char *addr_s, const char *len_s)
+{
+	off_t addr = (off_t)strtoull(addr_s, NULL, 0);
+	size_t len = (size_t)strtoull(len_s, NULL, 0);
+	unsigned char *buf = malloc(len);
+	int fd = open("/dev/mem", O_RDWR | O_SYNC);
+	if (!buf || fd < 0) {
+		printf("probe: devmem cannot open /dev/mem: %s\n", strerror(errno));
+		return 1;
+	}
+	ssize_t got = pread(fd, buf, len, addr);
+	if (got != (ssize_t)len) {
+		printf("probe: devmem read of %#llx+%#zx failed: %s\n", (unsigned long long)addr, len,
+		       got < 0 ? strerror(errno) : "short read");
+		return 1;
+	}
+	size_t ones = 0;
+	for (size_t i = 0; i < len; i++)
+		ones += buf[i] == 0xff;
+	static const char sig[] = "bootchain x86-64 hypervisor";
+	int found = memmem(buf, len, sig, sizeof(sig) - 1) != NULL;
+	printf("probe: devmem %#llx+%#zx all-ones=%zu other=%zu bchv-strings=%s\n",
+	       (unsigned long long)addr, len, ones, len - ones, found ? "found" : "absent");
+	/* a write must be dropped: the page still reads as all ones */
+	unsigned char pattern[64];
+	memset(pattern, 0x5a, sizeof(pattern));
+	off_t at = addr + (off_t)(len / 2);
+	ssize_t put = pwrite(fd, pattern, sizeof(pattern), at);
+	unsigned char back[64] = { 0 };
+	ssize_t again = pread(fd, back, sizeof(back), at);
+	size_t back_ones = 0;
+	for (size_t i = 0; i < sizeof(back); i++)
+		back_ones += back[i] == 0xff;
+	printf("probe: devmem write %s, read back %s\n", put == (ssize_t)sizeof(pattern) ? "done" : "failed",
+	       again != (ssize_t)sizeof(back) ? "failed" : back_ones == sizeof(back) ? "all-ones" : "changed");
+	close(fd);
+	free(buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 2 && strcmp(argv[1], "cpuid") == 0)
+		return cmd_cpuid();
+	if (argc == 2 && strcmp(argv[1], "svm") == 0)
+		return cmd_svm();
+	if (argc == 2 && strcmp(argv[1], "efer") == 0)
+		return cmd_efer();
+	if (argc == 4 && strcmp(argv[1], "devmem") == 0)
+		return cmd_devmem(argv[2], argv[3]);
+	fprintf(stderr, "usage: dom0_probe cpuid|svm|efer|devmem ADDR LEN\n");
+	return 2;
+}
