@@ -126,6 +126,8 @@ check_eq "good: dom0_mem=512M is the RAM dom0 sees" $((512 << 20)) "$usable"
 check "good: initramfs marker reached" hv_log_has good "^$HV_MARKER"
 check_eq "good: init ended QEMU through isa-debug-exit" 3 "$HV_RC"
 hv_probe_checks good 1
+check "good: dom0's mark on port 0xE9 reported with its exits" hv_log_has good \
+  "${STAMP}dom0 mark 'P': [0-9]+ exits in [0-9.]+ s \\([0-9]+/s\\): cpuid [0-9]+"
 check "good: bchv saw the isa-debug-exit write" hv_log_has good \
   "${STAMP}dom0 stopped: isa-debug-exit write \\(port 0xf4, value 0x1\\)"
 

@@ -15,7 +15,8 @@ hv_kernel() {
 # when MSR_KO, the msr driver, is given, and devmem of the range a
 # bchv_probe=ADDR:LEN kernel argument names) and prints the CPU count.
 # bchv_end=poweroff or bchv_end=reboot on dom0's command line ends the run
-# that way instead of through isa-debug-exit.
+# that way instead of through isa-debug-exit; bchv_phases runs timed idle,
+# CPU and port-I/O phases, each ended by a mark bchv reports (port 0xE9).
 hv_initramfs() {
   local out=$1 probe=${2:-} msr=${3:-} root
   root=$(mktemp -d "$HV_WORK/initrd.XXXXXX")
@@ -36,7 +37,19 @@ if [ -x /bin/dom0_probe ]; then
     case \$w in bchv_probe=*) r=\${w#bchv_probe=}; /bin/dom0_probe devmem \${r%:*} \${r#*:} ;; esac
   done
   /bin/busybox echo "probe: cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+  /bin/busybox printf P | /bin/busybox dd of=/dev/port bs=1 seek=233 count=1 2>/dev/null
 fi
+# bchv_phases: 3 s idle, 3 s CPU-bound, 3 s of port I/O, each ended by a
+# mark (a byte to port 0xE9) after which bchv prints that phase's exits
+case " \$(/bin/busybox cat /proc/cmdline) " in *" bchv_phases "*)
+  mark() { /bin/busybox printf "\$1" | /bin/busybox dd of=/dev/port bs=1 seek=233 count=1 2>/dev/null; }
+  until_s() { [ \$(/bin/busybox date +%s) -lt \$1 ]; }
+  mark S; /bin/busybox sleep 3; mark I
+  end=\$((\$(/bin/busybox date +%s) + 3)); while until_s \$end; do :; done; mark C
+  end=\$((\$(/bin/busybox date +%s) + 3))
+  while until_s \$end; do /bin/busybox dd if=/dev/port of=/dev/null bs=1 skip=97 count=64 2>/dev/null; done
+  mark O ;;
+esac
 /bin/busybox echo "$HV_MARKER"
 # bchv_end=poweroff|reboot: end through ACPI or Linux's reboot= method instead
 case " \$(/bin/busybox cat /proc/cmdline) " in

@@ -109,19 +109,7 @@ _start:
 	movl $0, boot_pt(%eax)
 	movl $boot_pt + 3, boot_pd + (HV_LINK_ADDR >> 21) * 8
 
-	movl $boot_pml4, %eax
-	movl %eax, %cr3
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $EFER_LME, %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_PE), %eax
-	movl %eax, %cr0
-	ljmp $GDT_CODE64, $long_mode
+	ENTER_LONG_MODE long_mode
 
 no_long_mode:
 	movl $no_lm_msg, %esi

@@ -22,4 +22,24 @@
 #define MSR_EFER 0xC0000080
 #define EFER_LME (1 << 8)
 
+#ifdef __ASSEMBLY__
+/* From 32-bit protected mode onto the boot page tables (head.S), then a
+ * far jump to TARGET in the 64-bit code segment. */
+.macro ENTER_LONG_MODE target
+	movl $boot_pml4, %eax
+	movl %eax, %cr3
+	movl %cr4, %eax
+	orl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $EFER_LME, %eax
+	wrmsr
+	movl %cr0, %eax
+	orl $(CR0_PG | CR0_PE), %eax
+	movl %eax, %cr0
+	ljmp $GDT_CODE64, $\target
+.endm
+#endif
+
 #endif

@@ -29,15 +29,9 @@ static u64 *gpr(struct vcpu *v, u32 r)
  * stored and the instruction's length. */
 static bool decode_store(struct vcpu *v, u32 *val, u32 *len)
 {
-	const struct vmcb_save *s = &v->vmcb->s;
-	bool long64 = (s->efer & EFER_LMA) && (s->cs.attrib & (1u << 9));
-	u64 lin = s->cs.base + s->rip;
-	if (!long64)
-		lin &= 0xffffffffull;
 	u8 b[15];
-	u32 n = 0, i = 0, rex = 0;
-	while (n < sizeof(b) && guest_read_linear(v, lin + n, b + n, 1))
-		n++;
+	bool long64;
+	u32 n = guest_fetch_insn(v, b, &long64), i = 0, rex = 0;
 	while (i < n && (b[i] == 0x2e || b[i] == 0x3e || b[i] == 0x26 || b[i] == 0x36 ||
 			 b[i] == 0x64 || b[i] == 0x65))
 		i++;                                  /* segment prefixes (flat anyway) */

@@ -30,10 +30,12 @@ struct exit_handler {
 	void (*fn)(struct vcpu *v);
 };
 
-static u64 counts[16], other_count, first_ns;
+static u64 counts[16], other_count;
 static bool npf_seen, stop_reported;
 static u64 hidden_touches;
 static u16 pm1_ports[2];
+
+static void mark(u8 c);
 
 static void skip(struct vcpu *v, u64 len) { v->vmcb->s.rip += len; }
 
@@ -173,6 +175,10 @@ static void exit_ioio(struct vcpu *v)
 		return;
 	}
 	u32 val = (u32)(s->rax & mask);
+	if (port == 0xe9) {
+		mark((u8)val);
+		return;
+	}
 	const char *why = stop_reason(port, val);
 	if (why && !__atomic_exchange_n(&stop_reported, true, __ATOMIC_RELAXED)) {
 		hv_log(LOG_INFO, "dom0 stopped: %s (port %#x, value %#x)\n", why, port, val);
@@ -244,16 +250,9 @@ static void exit_svm_insn(struct vcpu *v) { guest_inject(v, VEC_UD, false, 0); }
  * look at the instruction and turn those into #UD too. */
 static bool is_svm_insn(const struct vcpu *v)
 {
-	const struct vmcb_save *s = &v->vmcb->s;
-	bool long64 = (s->efer & EFER_LMA) && (s->cs.attrib & (1u << 9));
-	u64 lin = s->cs.base + s->rip;
-	if (!long64)
-		lin &= 0xffffffffull;
 	u8 b[15];
-	u32 n = 0;
-	while (n < sizeof(b) && guest_read_linear(v, lin + n, b + n, 1))
-		n++;
-	u32 i = 0;
+	bool long64;
+	u32 n = guest_fetch_insn(v, b, &long64), i = 0;
 	static const u8 prefixes[] = { 0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65 };
 	for (bool more = true; more && i < n;) {
 		more = long64 && (b[i] & 0xf0) == 0x40;
@@ -321,26 +320,53 @@ static const struct exit_handler handlers[] = {
 };
 _Static_assert(BC_ARRAY_SIZE(handlers) <= BC_ARRAY_SIZE(counts), "a counter per handler");
 
-void svm_exit_summary(void)
+/* Exits since a snapshot: "N exits in T s (R/s): name count, ..." */
+struct exit_snapshot {
+	u64 counts[BC_ARRAY_SIZE(counts)], other, ns;
+};
+static struct exit_snapshot at_start, at_mark;
+
+static void print_since(const char *what, const struct exit_snapshot *base)
 {
-	u64 total = other_count, ms = (arch_time_ns() - first_ns) / 1000000;
-	for (u32 i = 0; i < BC_ARRAY_SIZE(handlers); i++)
-		total += counts[i];
+	u64 total = other_count - base->other, ms = (arch_time_ns() - base->ns) / 1000000;
 	char line[256];
 	u32 n = 0;
-	for (u32 i = 0; i < BC_ARRAY_SIZE(handlers) && n < sizeof(line) - 40; i++)
-		if (counts[i])
-			n += (u32)bc_snprintf(line + n, sizeof(line) - n, " %s %llu,", handlers[i].name,
-					      counts[i]);
-	if (n)
-		line[n - 1] = '\0';
-	else
-		line[0] = '\0';
-	hv_log(LOG_INFO, "exit summary: %llu exits in %llu.%03llu s (%llu/s):%s\n", total,
-	       ms / 1000, ms % 1000, ms ? total * 1000 / ms : 0, line);
+	line[0] = '\0';
+	for (u32 i = 0; i < BC_ARRAY_SIZE(handlers); i++) {
+		u64 c = counts[i] - base->counts[i];
+		total += c;
+		if (c && n < sizeof(line) - 40)
+			n += (u32)bc_snprintf(line + n, sizeof(line) - n, "%s %s %llu", n ? "," : ":",
+					      handlers[i].name, c);
+	}
+	hv_log(LOG_INFO, "%s: %llu exits in %llu.%03llu s (%llu/s)%s\n", what, total, ms / 1000,
+	       ms % 1000, ms ? total * 1000 / ms : 0, line);
+}
+
+static void snapshot(struct exit_snapshot *s)
+{
+	for (u32 i = 0; i < BC_ARRAY_SIZE(handlers); i++)
+		s->counts[i] = counts[i];
+	s->other = other_count;
+	s->ns = arch_time_ns();
+}
+
+void svm_exit_summary(void)
+{
+	print_since("exit summary", &at_start);
 	if (hidden_touches)
 		hv_log(LOG_INFO, "exit summary: %llu accesses to bchv's memory refused\n",
 		       hidden_touches);
+}
+
+/* dom0 wrote byte C to port 0xE9 (QEMU's debug console port): the exits
+ * since its previous mark, so a benchmark can measure phases of its run. */
+static void mark(u8 c)
+{
+	char what[32];
+	bc_snprintf(what, sizeof(what), "dom0 mark '%c'", c >= 0x20 && c < 0x7f ? c : '?');
+	print_since(what, &at_mark);
+	snapshot(&at_mark);
 }
 
 void svm_exits_init(const struct virt_dom0 *d, u16 pm1[2])
@@ -352,7 +378,8 @@ void svm_exits_init(const struct virt_dom0 *d, u16 pm1[2])
 		hv_log(LOG_WARN, "svm: no ACPI FADT found: dom0's ACPI power-off is not watched\n");
 	pm1[0] = pm1_ports[0];
 	pm1[1] = pm1_ports[1];
-	first_ns = arch_time_ns();
+	snapshot(&at_start);
+	at_mark = at_start;
 }
 
 void svm_handle_exit(struct vcpu *v)

@@ -87,3 +87,16 @@ void guest_inject(struct vcpu *v, u32 vector, bool has_err, u32 err)
 	v->vmcb->c.event_inj = vector | SVM_EVT_EXCEPTION | SVM_EVT_VALID |
 			       (has_err ? SVM_EVT_ERR | (u64)err << 32 : 0);
 }
+
+u32 guest_fetch_insn(const struct vcpu *v, u8 out[15], bool *long64)
+{
+	const struct vmcb_save *s = &v->vmcb->s;
+	*long64 = (s->efer & EFER_LMA) && (s->cs.attrib & (1u << 9));   /* CS.L */
+	u64 lin = s->cs.base + s->rip;
+	if (!*long64)
+		lin &= 0xffffffffull;
+	u32 n = 0;
+	while (n < 15 && guest_read_linear(v, lin + n, out + n, 1))
+		n++;
+	return n;
+}

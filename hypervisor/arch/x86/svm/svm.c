@@ -77,6 +77,7 @@ static void msrpm_trap_write(u32 msr)
 static void permission_maps(const u16 pm1[2])
 {
 	iopm_trap(0xf4, 4);            /* QEMU's isa-debug-exit */
+	iopm_trap(0xe9, 1);            /* dom0's marks for the exit statistics */
 	iopm_trap(0xcf9, 1);           /* reset control */
 	iopm_trap(0x64, 1);            /* keyboard controller (reset line) */
 	for (int i = 0; i < 2; i++)

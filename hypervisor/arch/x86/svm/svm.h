@@ -44,5 +44,7 @@ void svm_exit_summary(void);             /* counts by exit reason, exits per sec
 /* guest.c: reads guest memory at a linear address through the guest's paging. */
 bool guest_read_linear(const struct vcpu *v, u64 lin, void *out, u32 len);
 void guest_inject(struct vcpu *v, u32 vector, bool has_err, u32 err);
+/* Up to 15 bytes at CS:RIP (fewer where the guest's mapping ends): the count. */
+u32 guest_fetch_insn(const struct vcpu *v, u8 out[15], bool *long64);
 
 #endif
