@@ -58,6 +58,15 @@ char *nkp_root_device(const char *root);
  * (rd.vconsole.keymap=..., rd.locale.LANG=...), appended to ARGS. */
 char *nkp_dracut_kargs(const char *root, const char *args);
 
+/* ----- multiboot.c: is a hypervisor image one GRUB can start? ----- */
+/* 0 when the file at PATH (on this machine) holds a Multiboot2 or Multiboot
+ * header, read through gzip/xz/lzop decompression as GRUB reads it; else -1
+ * with WHY set to a short reason. */
+int nkp_check_multiboot(const char *path, char *why, size_t size);
+/* "Multiboot2" or "Multiboot" when BUF (an image's first N bytes) holds such a
+ * header where its specification requires it, else NULL. */
+const char *nkp_multiboot_kind(const unsigned char *buf, size_t n);
+
 /* ----- bootcfg.c: paths inside the root, boot loader configs ----- */
 /* ROOT + PATH ("" or NULL root: PATH itself). */
 char *nkp_in_root(const char *root, const char *path);

@@ -57,6 +57,14 @@ int nkp_load_settings(const struct nkp_options *o, const char *root, struct nkp_
 	    judge_refused(&f, "HYPERVISOR_ARGS", install && multiboot && !o->mbargs,
 			  o->mbargs ? "--mbargs replaces it" : "not needed here"))
 		rc = -1;
+	/* a command in the file (sh would run it) could set HYPERVISOR or its
+	 * arguments: the entry would be a guess unless both are given */
+	if (!rc && install && f.keyless_line && !(o->multiboot && o->mbargs)) {
+		fprintf(stderr, "new-kernel-pkg: %s:%u: a line that is not an assignment could set HYPERVISOR or "
+			"HYPERVISOR_ARGS; nothing changed (fix the file, or give --multiboot and --mbargs)\n",
+			f.path, f.keyless_line);
+		rc = -1;
+	}
 	if (!rc && o->mode == NKP_INSTALL &&
 	    (judge_refused(&f, "UPDATEDEFAULT", false, "the default entry is left as it is") ||
 	     judge_refused(&f, "DEFAULTKERNEL", false, "the default entry is left as it is") ||
