@@ -368,6 +368,8 @@ static int init_plan(struct job *j)
 	j->p.version = o->version;
 	j->p.verbose = o->verbose;
 	j->p.bad_image_okay = *j->p.root != '\0';
+	if (*j->p.root) /* paths in entries are below the file system holding /boot */
+		j->p.boot_fs = nkp_separate_boot(j->p.root) ? "/boot" : "/";
 	j->p.devtree = o->devtree;
 	j->p.devtreedir = o->devtreedir;
 	if (o->kernel_image)

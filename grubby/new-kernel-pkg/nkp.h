@@ -54,6 +54,9 @@ char *nkp_title(const char *root, const char *banner, const char *version);
  * kernel's root= as a fallback. NULL when unknown. */
 char *nkp_root_device(const char *root);
 
+/* Whether ROOT/etc/fstab mounts a file system on /boot. */
+bool nkp_separate_boot(const char *root);
+
 /* Kernel arguments from ROOT/etc/vconsole.conf and locale.conf for dracut
  * (rd.vconsole.keymap=..., rd.locale.LANG=...), appended to ARGS. */
 char *nkp_dracut_kargs(const char *root, const char *args);
@@ -116,6 +119,8 @@ struct nkp_plan {
 	const char *devtree, *devtreedir;
 	bool make_default, make_debug;
 	bool bad_image_okay;  /* inside --root, grubby cannot see the images itself */
+	const char *boot_fs;  /* inside --root: "/boot" when the root's fstab mounts it, else "/"
+			       * (grubby would look at this machine's mounts); NULL otherwise */
 	bool verbose;
 };
 

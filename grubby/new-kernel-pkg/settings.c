@@ -143,7 +143,8 @@ char *nkp_title(const char *root, const char *banner, const char *version)
 	return asprintf(&title, "Red Hat Linux (%s)", version) < 0 ? NULL : title;
 }
 
-static char *root_from_fstab(const char *root)
+/* The device ROOT/etc/fstab mounts on MOUNTPOINT, or NULL. */
+static char *fstab_device(const char *root, const char *mountpoint)
 {
 	char *path = nkp_in_root(root, "/etc/fstab");
 	FILE *in = path ? fopen(path, "r") : NULL;
@@ -156,11 +157,23 @@ static char *root_from_fstab(const char *root)
 		const char *p = line + strspn(line, " \t");
 		if (*p == '#')
 			continue;
-		if (sscanf(p, "%511s %511s", dev, mnt) == 2 && !strcmp(mnt, "/"))
+		if (sscanf(p, "%511s %511s", dev, mnt) == 2 && !strcmp(mnt, mountpoint))
 			found = strdup(dev);
 	}
 	fclose(in);
 	return found;
+}
+
+static char *root_from_fstab(const char *root)
+{
+	return fstab_device(root, "/");
+}
+
+bool nkp_separate_boot(const char *root)
+{
+	char *dev = fstab_device(root, "/boot");
+	free(dev);
+	return dev != NULL;
 }
 
 static char *root_from_cmdline(void)

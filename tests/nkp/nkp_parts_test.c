@@ -301,10 +301,12 @@ static void root_device_and_dracut_kargs(void **state)
 	(void)state;
 	char *d = nkp_root_device(root);
 	assert_null(d); /* no fstab, and the running kernel's root= does not count in a root */
+	assert_false(nkp_separate_boot(root));
 	put("/etc/fstab", "# comment\nUUID=abc /boot ext4 defaults 0 2\nUUID=def / xfs defaults 0 1\n");
 	d = nkp_root_device(root);
 	assert_string_equal(d, "UUID=def");
 	free(d);
+	assert_true(nkp_separate_boot(root));
 	put("/etc/vconsole.conf", "KEYMAP=us\nFONT=latarcyrheb-sun16\n");
 	put("/etc/locale.conf", "LANG=en_US.UTF-8\n");
 	char *k = nkp_dracut_kargs(root, "root=UUID=def");
@@ -326,7 +328,7 @@ static void grubby_arguments(void **state)
 	const char *want[] = { "grubby", "--grub2", "-c", "/r/boot/grub2/grub.cfg", "--bad-image-okay",
 			       "--add-kernel=/boot/vmlinuz-V", "--initrd=/boot/initramfs-V.img",
 			       "--add-multiboot=/boot/xen.gz", "--mbargs=dom0_mem=512M", "--copy-default",
-			       "--title=OS (V)", "--remove-kernel=/boot/vmlinuz-V", "--make-default",
+			       "--new-entry-if-no-template", "--title=OS (V)", "--remove-kernel=/boot/vmlinuz-V", "--make-default",
 			       "--args=root=/dev/sda1", NULL };
 	for (size_t i = 0; want[i] || a[i]; i++) {
 		if (!want[i] || !a[i] || strcmp(want[i], a[i]))
@@ -358,6 +360,13 @@ static void grubby_arguments(void **state)
 	assert_string_equal(a[8], "--args=root=/dev/sda1");
 	assert_string_equal(a[9], "--remove-args=quiet");
 	assert_null(a[10]);
+	nkp_free_argv(a);
+
+	/* inside a root, where /boot is comes from the root's fstab, not this machine */
+	p.boot_fs = "/boot";
+	a = nkp_grubby_argv(&p, &cfg, NKP_REMOVE_KERNEL);
+	assert_string_equal(a[6], "--boot-filesystem=/boot");
+	assert_null(a[7]);
 	nkp_free_argv(a);
 	p.mbkernel = NULL;
 	a = nkp_grubby_argv(&p, &cfg, NKP_UPDATE_KERNEL);
