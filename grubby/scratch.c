@@ -58,23 +58,59 @@ static const char *grub2_decompressor(const char *path)
 	return NULL;
 }
 
+/* A line of two words, "KEY<sep>VALUE", as the writer prints it back. */
+static struct line *two_words(const char *indent, const char *key, const char *sep, const char *value)
+{
+	struct line *m = line_new();
+	m->indent = gb_strdup(indent);
+	m->type = LT_UNKNOWN;
+	m->nelem = 2;
+	m->el = gb_alloc(2 * sizeof(*m->el));
+	m->el[0] = (struct element){ gb_strdup(key), gb_strdup(sep) };
+	m->el[1] = (struct element){ gb_strdup(value), gb_strdup("") };
+	return m;
+}
+
 static void grub2_insmod_before_hypervisor(struct entry *e, const char *module)
 {
 	struct line *prev = NULL;
 	for (struct line *l = e->lines; l; prev = l, l = l->next) {
 		if (l->type != LT_HYPER || !prev)
 			continue;
-		struct line *m = line_new();
-		m->indent = gb_strdup(l->indent);
-		m->type = LT_UNKNOWN;
-		m->nelem = 2;
-		m->el = gb_alloc(2 * sizeof(*m->el));
-		m->el[0] = (struct element){ gb_strdup("insmod"), gb_strdup(" ") };
-		m->el[1] = (struct element){ gb_strdup(module), gb_strdup("") };
+		struct line *m = two_words(l->indent, "insmod", " ", module);
 		m->next = l;
 		prev->next = m;
 		return;
 	}
+}
+
+/* A config that was empty gets what booting unattended needs, as the
+ * installer's own config would have had: GRUB waits at its menu forever
+ * without a timeout, syslinux boots nothing without a default. A header of
+ * the administrator's (any line with words or a comment) is left alone. */
+static void fresh_header(struct config *cfg, struct entry *e)
+{
+	for (const struct line *l = cfg->lines; l; l = l->next)
+		if (l->nelem || (l->indent && l->indent[strspn(l->indent, " \t\r\n")]))
+			return;
+	if (cfg->entries != e || e->next)
+		return;
+	struct line *first = NULL, *second = NULL;
+	if (cfg->d == &dialect_grub2) {
+		first = two_words("", "set", " ", "timeout=5");
+	} else if (cfg->d == &dialect_grub) {
+		first = two_words("", "timeout", "=", "5");
+	} else if (cfg->d == &dialect_extlinux) {
+		const struct line *label = line_by_type(LT_TITLE, e->lines);
+		first = two_words("", "timeout", " ", "50"); /* tenths of a second */
+		if (label && label->nelem >= 2)
+			second = two_words("", "default", " ", label->el[1].item);
+	}
+	if (!first)
+		return;
+	first->next = second;
+	(second ? second : first)->next = NULL;
+	cfg->lines = first; /* the blank lines of an empty file go */
 }
 
 /* Whether the entry's kernel arguments hold NAME (NAME or NAME=...). */
@@ -130,6 +166,7 @@ void scratch_complete(struct config *cfg, const char *prefix, const struct new_k
 		return;
 	fprintf(stderr, "grubby: %s: no entry to copy; the entry for %s is built from scratch\n",
 		cfg->path ? cfg->path : "config", nk->path);
+	fresh_header(cfg, e);
 	if (cfg->d == &dialect_grub2) {
 		if (!cfg->efi)
 			grub2_portable_linux(cfg, e);

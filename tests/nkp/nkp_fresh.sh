@@ -67,6 +67,7 @@ check "the initramfs" grep -qx $'\tinitrd /boot/initrd.img-'"$V" <<<"$entry"
 out=$(script_ok "$CFG")
 check "grub-script-check accepts it" test $? = 0
 [ -z "$out" ] || echo "$out" | sed 's/^/# /'
+check_eq "the empty config gets a menu timeout (GRUB would wait forever)" "set timeout=5" "$(head -1 "$CFG")"
 check "new-kernel-pkg said nothing alarming" bash -c "! grep -qi 'error\|fatal' '$T/err'"
 
 # installing again copies the entry now there: still one, still valid
@@ -125,10 +126,13 @@ fresh_root "boot/grub/grub.conf=" "boot/extlinux/extlinux.conf="
 nkp --install "$V" 2>"$T/err"
 check_eq "empty grub.conf and extlinux.conf: install exits 0" 0 $?
 check_eq "grub legacy: title, kernel with arguments, initrd" \
-  "title $TITLE|	kernel /boot/vmlinuz-$V root=UUID=0a1b2c3d ro console=tty0 console=ttyS0,115200n8|	initrd /boot/initrd.img-$V" \
+  "timeout=5|title $TITLE|	kernel /boot/vmlinuz-$V root=UUID=0a1b2c3d ro console=tty0 console=ttyS0,115200n8|	initrd /boot/initrd.img-$V" \
   "$(grep -v '^$' "$R/boot/grub/grub.conf" | paste -sd'|')"
 ext=$(grep -v '^$' "$R/boot/extlinux/extlinux.conf")
+check "grub legacy: a timeout for the empty config" grep -qx "timeout=5" "$R/boot/grub/grub.conf"
 check "extlinux: a label" grep -q '^label Debian' <<<"$ext"
+check "extlinux: the empty config gets it as its default, and a timeout" \
+  bash -c "grep -qx 'default Debian.*' <<<'$ext' && grep -qx 'timeout 50' <<<'$ext'"
 check "extlinux: kernel" grep -qx $'\tkernel /boot/vmlinuz-'"$V" <<<"$ext"
 check "extlinux: append with root=, ro and the consoles" grep -qx $'\tappend root=UUID=0a1b2c3d ro console=tty0 console=ttyS0,115200n8' <<<"$ext"
 fresh_root "boot/grub/grub.conf="
@@ -137,7 +141,7 @@ nkp --install "$V" 2>"$T/err"
 check_eq "grub legacy Xen entry from scratch: exits 0" 0 $?
 check_eq "grub legacy: kernel is the hypervisor, the kernel and initramfs modules" \
   "	kernel /boot/xen.gz|	module /boot/vmlinuz-$V root=UUID=0a1b2c3d ro|	module /boot/initrd.img-$V" \
-  "$(grep -v '^$' "$R/boot/grub/grub.conf" | grep -v '^title' | paste -sd'|')"
+  "$(grep -v '^$' "$R/boot/grub/grub.conf" | grep -v '^title\|^timeout' | paste -sd'|')"
 
 # 6. plain grubby keeps grubby 8.40's answer: --copy-default needs a template
 printf '%s' "$HEADER" > "$T/plain.cfg"
