@@ -172,8 +172,9 @@ static char *root_from_fstab(const char *root)
 bool nkp_separate_boot(const char *root)
 {
 	char *dev = fstab_device(root, "/boot");
+	bool separate = dev != NULL;
 	free(dev);
-	return dev != NULL;
+	return separate;
 }
 
 static char *root_from_cmdline(void)
