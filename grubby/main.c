@@ -2,6 +2,7 @@
  * compatible with the options and output of grubby 8.40. */
 #include "grubby/core.h"
 #include "grubby/safefile.h"
+#include "grubby/scratch.h"
 
 #include <popt.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ struct opts {
 	char *set_default, *info;
 	const char *extra_initrds[MAX_EXTRA_INITRDS];
 	int extra_initrd_count;
-	int bad_image_okay, probe, copy_default, make_default, efi;
+	int bad_image_okay, probe, copy_default, make_default, efi, new_entry;
 	int show_default, show_default_index, show_default_title;
 	int set_default_index, set_index;
 	int dialect_flags[8];
@@ -84,6 +85,9 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 		  "copy the new entry from the default entry (or, if its "
 		  "kernel is missing, from the first entry whose kernel exists)",
 		  NULL },
+		{ "new-entry-if-no-template", 0, POPT_ARG_NONE, &o->new_entry,
+		  0, "when no entry can be copied (a fresh system), build the "
+		  "new entry from scratch", NULL },
 		{ "debug", 0, POPT_ARG_NONE, &gb_debug, 0,
 		  "explain why entries cannot serve as templates", NULL },
 		{ "default-kernel", 0, POPT_ARG_NONE, &o->show_default, 0,
@@ -356,7 +360,7 @@ static int apply_changes(struct config *cfg, struct opts *o,
 			 const char *prefix, int flags)
 {
 	struct entry *tmpl = NULL;
-	if (o->copy_default) {
+	if (o->copy_default && !(o->new_entry && !scratch_has_template(cfg, prefix, flags))) {
 		tmpl = find_template(cfg, prefix, NULL, 0, flags);
 		if (!tmpl)
 			return 1;
@@ -388,6 +392,8 @@ static int apply_changes(struct config *cfg, struct opts *o,
 	};
 	if (add_new_kernel(cfg, tmpl, prefix, &nk))
 		return 1;
+	if (nk.path && !tmpl && o->new_entry)
+		scratch_complete(cfg, prefix, &nk);
 	if (count_entries(cfg) == 0) {
 		fprintf(stderr, "grubby: doing this would leave no kernel "
 			"entries. Not writing out new config.\n");

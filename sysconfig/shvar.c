@@ -31,6 +31,13 @@ struct statement {
 	struct word *words;
 	size_t n, cap;
 	unsigned line;
+	bool ends_line; /* ended by a newline, a comment or the end of the file, not ';' */
+};
+
+/* The statements of one line (joined by ';'): read whole or refused whole. */
+struct line_group {
+	struct statement *st;
+	size_t n, cap;
 };
 
 static bool is_name_start(int c) { return c == '_' || isalpha(c); }
@@ -302,6 +309,7 @@ static int lex_statement(struct lexer *lx, struct statement *st)
 			return -1;
 		}
 	}
+	st->ends_line = lx->p >= lx->end || *lx->p != ';';
 	if (lx->p < lx->end)
 		advance(lx); /* the newline or ';' */
 	return 0;
@@ -353,18 +361,39 @@ static int set_var(struct shvar_file *f, const struct word *w, unsigned line)
 		     w->text + w->name_len + 1, line);
 }
 
-static int reject_var(struct shvar_file *f, const struct word *w, const char *why, unsigned line)
+/* "KEY = value" or "KEY =value": the assignment the writer meant, which sh
+ * would run as the command KEY. The index of KEY's word, or -1. */
+static ssize_t spaced_assignment(const struct statement *st, size_t first)
 {
-	return store(&f->rejected, &f->nrejected, f->vars, &f->nvars, w->text, w->name_len, why, line);
+	if (st->n < first + 2)
+		return -1;
+	const struct word *w = &st->words[first];
+	if (w->assignment || w->error[0] || !is_name_start((unsigned char)w->text[0]) || st->words[first + 1].text[0] != '=')
+		return -1;
+	for (const char *c = w->text; *c; c++)
+		if (!is_name_char((unsigned char)*c))
+			return -1;
+	return (ssize_t)first;
 }
 
 /* Why the statement cannot be taken as plain assignments, or NULL when it can. */
 static const char *statement_problem(const struct statement *st, size_t first, char *buf, size_t size)
 {
+	ssize_t spaced = spaced_assignment(st, first);
+	if (spaced >= 0) {
+		snprintf(buf, size, "blanks around '=' (sh would run '%s' as a command)", st->words[spaced].text);
+		return buf;
+	}
 	for (size_t i = first; i < st->n; i++) {
 		const struct word *w = &st->words[i];
 		if (w->error[0])
 			return w->error;
+		const struct word *prev = i > first ? &st->words[i - 1] : NULL;
+		if (!w->assignment && first == 0 && prev && prev->assignment && !prev->text[prev->name_len + 1]) {
+			snprintf(buf, size, "blank after '%.*s=' (sh would run '%s' with %.*s empty)",
+				 (int)prev->name_len, prev->text, w->text, (int)prev->name_len, prev->text);
+			return buf;
+		}
 		if (!w->assignment && first == 0) {
 			snprintf(buf, size, "'%s' is a command, not an assignment (only assignments are read)",
 				 w->text);
@@ -381,38 +410,98 @@ static const char *statement_problem(const struct statement *st, size_t first, c
 	return NULL;
 }
 
-static int apply_statement(struct shvar_file *f, const struct statement *st, FILE *errs)
+/* "export" may be quoted in sh too; only its unquoted spelling matters here */
+static size_t first_assignment_word(const struct statement *st)
 {
-	if (st->n == 0)
-		return 0;
-	/* "export" may be quoted in sh too; only its unquoted spelling matters here */
-	size_t first = !st->words[0].assignment && !strcmp(st->words[0].text, "export");
-	char buf[200];
-	const char *why = statement_problem(st, first, buf, sizeof(buf));
-	if (!why) {
-		for (size_t i = first; i < st->n; i++)
-			if (st->words[i].assignment && set_var(f, &st->words[i], st->words[i].line))
-				return -1;
-		return 0;
-	}
+	return st->n && !st->words[0].assignment && !strcmp(st->words[0].text, "export");
+}
+
+/* The key a word of a refused statement meant to set, or 0 when none. */
+static size_t meant_key(const struct statement *st, size_t i)
+{
+	if (st->words[i].assignment)
+		return st->words[i].name_len;
+	return spaced_assignment(st, first_assignment_word(st)) == (ssize_t)i ? strlen(st->words[i].text) : 0;
+}
+
+/* Refuse every key the line meant to set; print one error for the line. */
+static int refuse_group(struct shvar_file *f, const struct line_group *g, const char *why, unsigned line,
+			FILE *errs)
+{
 	f->nerrors++;
 	size_t nkeys = 0;
-	for (size_t i = 0; i < st->n; i++)
-		if (st->words[i].assignment) {
+	for (size_t s = 0; s < g->n; s++)
+		for (size_t i = 0; i < g->st[s].n; i++) {
+			size_t len = meant_key(&g->st[s], i);
+			if (!len)
+				continue;
 			nkeys++;
-			if (reject_var(f, &st->words[i], why, st->line))
+			if (store(&f->rejected, &f->nrejected, f->vars, &f->nvars, g->st[s].words[i].text, len, why,
+				  line))
 				return -1;
 		}
+	if (!nkeys && !f->keyless_line)
+		f->keyless_line = line;
 	if (!errs)
 		return 0;
-	fprintf(errs, "%s:%u: %s; ", f->path, st->line, why);
+	fprintf(errs, "%s:%u: %s; ", f->path, line, why);
 	if (!nkeys)
 		fprintf(errs, "line ignored\n");
-	for (size_t i = 0, k = 0; i < st->n; i++)
-		if (st->words[i].assignment)
-			fprintf(errs, "%.*s%s", (int)st->words[i].name_len, st->words[i].text,
-				++k == nkeys ? " not read\n" : ", ");
+	for (size_t s = 0, k = 0; s < g->n; s++)
+		for (size_t i = 0; i < g->st[s].n; i++) {
+			size_t len = meant_key(&g->st[s], i);
+			if (len)
+				fprintf(errs, "%.*s%s", (int)len, g->st[s].words[i].text,
+					++k == nkeys ? " not read\n" : ", ");
+		}
 	return 0;
+}
+
+/* A line is read only when every statement on it is plain assignments. */
+static int apply_group(struct shvar_file *f, const struct line_group *g, FILE *errs)
+{
+	char buf[200];
+	for (size_t s = 0; s < g->n; s++) {
+		const char *why = statement_problem(&g->st[s], first_assignment_word(&g->st[s]), buf, sizeof(buf));
+		if (why)
+			return refuse_group(f, g, why, g->st[s].line, errs);
+	}
+	for (size_t s = 0; s < g->n; s++)
+		for (size_t i = first_assignment_word(&g->st[s]); i < g->st[s].n; i++)
+			if (g->st[s].words[i].assignment && set_var(f, &g->st[s].words[i], g->st[s].words[i].line))
+				return -1;
+	return 0;
+}
+
+static void group_free(struct line_group *g)
+{
+	for (size_t s = 0; s < g->n; s++)
+		statement_free(&g->st[s]);
+	free(g->st);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Lex the statements of the next line into G. */
+static int lex_group(struct lexer *lx, struct line_group *g)
+{
+	memset(g, 0, sizeof(*g));
+	for (;;) {
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? g->cap * 2 : 2;
+			struct statement *t = realloc(g->st, cap * sizeof(*t));
+			if (!t)
+				return -1;
+			g->st = t;
+			g->cap = cap;
+		}
+		struct statement *st = &g->st[g->n];
+		int rc = lex_statement(lx, st);
+		g->n++; /* freed by group_free even when lexing failed */
+		if (rc)
+			return -1;
+		if (st->ends_line || lx->p >= lx->end)
+			return 0;
+	}
 }
 
 int shvar_parse(struct shvar_file *f, const char *path, const char *text, size_t len, FILE *errs)
@@ -429,12 +518,13 @@ int shvar_parse(struct shvar_file *f, const char *path, const char *text, size_t
 	}
 	struct lexer lx = { .p = text, .end = text + len, .line = 1 };
 	while (lx.p < lx.end) {
-		struct statement st;
-		if (lex_statement(&lx, &st) || apply_statement(f, &st, errs)) {
-			statement_free(&st);
+		struct line_group g;
+		int rc = lex_group(&lx, &g);
+		if (!rc)
+			rc = apply_group(f, &g, errs);
+		group_free(&g);
+		if (rc)
 			return -1;
-		}
-		statement_free(&st);
 	}
 	return 0;
 }

@@ -4,9 +4,10 @@
  * (KEY=value, KEY="value", KEY='value', export KEY=value, several on a line,
  * comments, blank lines, backslash escapes as the shell applies them).
  * Anything that would make a shell run or expand something ($VAR, ${...},
- * $(...), backticks, a command after an assignment) is rejected: the keys of
- * that statement are marked "rejected", an error naming the file and line is
- * printed, and every other key stays readable. The caller decides whether a
+ * $(...), backticks, a command after an assignment, blanks around '=') is
+ * rejected, and with it the whole line (statements joined by ';' included):
+ * every key the line meant to set is marked "rejected", an error naming the
+ * file and line is printed, and every other key stays readable. The caller decides whether a
  * rejected key it needs is fatal (see new-kernel-pkg for the policy). */
 #ifndef SYSCONFIG_SHVAR_H
 #define SYSCONFIG_SHVAR_H
@@ -27,7 +28,9 @@ struct shvar_file {
 	size_t nvars;
 	struct shvar *rejected; /* keys whose last assignment was refused; value is the reason */
 	size_t nrejected;
-	unsigned nerrors;       /* statements refused, keyless ones included */
+	unsigned nerrors;       /* lines refused, keyless ones included */
+	unsigned keyless_line;  /* first refused line that names no key (a command: what it
+				 * would set when run is unknown), 0 when none */
 };
 
 /* Parse TEXT (LEN bytes) read from PATH; errors go to ERRS (may be NULL) as

@@ -83,6 +83,8 @@ static void add_install(struct run_argv *a, const struct nkp_plan *p, bool debug
 			add(a, "--mbargs", p->mbargs);
 	}
 	add(a, "--copy-default", NULL);
+	/* a fresh system's config has no entry to copy */
+	add(a, "--new-entry-if-no-template", NULL);
 	if (!debug) {
 		add(a, "--title", p->title);
 		/* by path rather than upstream's TITLE=: a reinstall under another
@@ -131,6 +133,8 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 			add(&a, "--remove-args", p->remove_args);
 		break;
 	}
+	if (p->boot_fs)
+		add(&a, "--boot-filesystem", p->boot_fs);
 	return run_argv_finish(&a);
 }
 

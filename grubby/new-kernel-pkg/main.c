@@ -245,6 +245,16 @@ static int choose_hypervisor(struct job *j)
 		fprintf(stderr, "new-kernel-pkg: warning: HYPERVISOR=%s is not there; adding a plain entry\n", mb);
 		return 0;
 	}
+	/* GRUB would load anything as a hypervisor and fail only at boot */
+	char *host = nkp_in_root(j->p.root, mb), why[200];
+	int bad = !host || nkp_check_multiboot(host, why, sizeof(why));
+	if (bad)
+		fprintf(stderr, "new-kernel-pkg: %s=%s: %s is %s; nothing changed\n",
+			j->o->multiboot ? "--multiboot" : "HYPERVISOR", mb, host ? host : mb,
+			host ? why : "out of memory");
+	free(host);
+	if (bad)
+		return -1;
 	j->p.mbkernel = strdup(mb);
 	const char *args = j->o->mbargs ? j->o->mbargs : j->s.hypervisor_args;
 	if (args && *args)
@@ -358,6 +368,8 @@ static int init_plan(struct job *j)
 	j->p.version = o->version;
 	j->p.verbose = o->verbose;
 	j->p.bad_image_okay = *j->p.root != '\0';
+	if (*j->p.root) /* paths in entries are below the file system holding /boot */
+		j->p.boot_fs = nkp_separate_boot(j->p.root) ? "/boot" : "/";
 	j->p.devtree = o->devtree;
 	j->p.devtreedir = o->devtreedir;
 	if (o->kernel_image)

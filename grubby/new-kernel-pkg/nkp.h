@@ -54,9 +54,21 @@ char *nkp_title(const char *root, const char *banner, const char *version);
  * kernel's root= as a fallback. NULL when unknown. */
 char *nkp_root_device(const char *root);
 
+/* Whether ROOT/etc/fstab mounts a file system on /boot. */
+bool nkp_separate_boot(const char *root);
+
 /* Kernel arguments from ROOT/etc/vconsole.conf and locale.conf for dracut
  * (rd.vconsole.keymap=..., rd.locale.LANG=...), appended to ARGS. */
 char *nkp_dracut_kargs(const char *root, const char *args);
+
+/* ----- multiboot.c: is a hypervisor image one GRUB can start? ----- */
+/* 0 when the file at PATH (on this machine) holds a Multiboot2 or Multiboot
+ * header, read through gzip/xz/lzop decompression as GRUB reads it; else -1
+ * with WHY set to a short reason. */
+int nkp_check_multiboot(const char *path, char *why, size_t size);
+/* "Multiboot2" or "Multiboot" when BUF (an image's first N bytes) holds such a
+ * header where its specification requires it, else NULL. */
+const char *nkp_multiboot_kind(const unsigned char *buf, size_t n);
 
 /* ----- bootcfg.c: paths inside the root, boot loader configs ----- */
 /* ROOT + PATH ("" or NULL root: PATH itself). */
@@ -107,6 +119,8 @@ struct nkp_plan {
 	const char *devtree, *devtreedir;
 	bool make_default, make_debug;
 	bool bad_image_okay;  /* inside --root, grubby cannot see the images itself */
+	const char *boot_fs;  /* inside --root: "/boot" when the root's fstab mounts it, else "/"
+			       * (grubby would look at this machine's mounts); NULL otherwise */
 	bool verbose;
 };
 

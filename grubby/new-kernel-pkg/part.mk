@@ -1,12 +1,14 @@
 # grubby/new-kernel-pkg/: new-kernel-pkg in C (runs build/bin/grubby as a program).
 # Its sources other than main.c are also linked by tests/nkp's unit tests.
 NKP_LIB_SRCS := grubby/new-kernel-pkg/options.c grubby/new-kernel-pkg/settings.c \
-	grubby/new-kernel-pkg/bootcfg.c grubby/new-kernel-pkg/grubby.c grubby/new-kernel-pkg/hooks.c
+	grubby/new-kernel-pkg/bootcfg.c grubby/new-kernel-pkg/grubby.c grubby/new-kernel-pkg/hooks.c \
+	grubby/new-kernel-pkg/multiboot.c
 NKP_SRCS := grubby/new-kernel-pkg/main.c $(NKP_LIB_SRCS)
 PROGRAMS += $(BIN)/new-kernel-pkg
 
 # sysconfig/ and initramfs/ are read after this file: name their lists lazily
-$(BIN)/new-kernel-pkg: $(call host_objs,$(NKP_SRCS)) $$(call host_objs,$$(SYSCONFIG_SRCS) $$(INITRAMFS_DRACUT_SRCS))
+# multiboot.c reads compressed hypervisors with the decompressors of libbcfs
+$(BIN)/new-kernel-pkg: $(call host_objs,$(NKP_SRCS)) $$(call host_objs,$$(SYSCONFIG_SRCS) $$(INITRAMFS_DRACUT_SRCS)) $$(HV_FS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 

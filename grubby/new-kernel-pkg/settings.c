@@ -57,6 +57,14 @@ int nkp_load_settings(const struct nkp_options *o, const char *root, struct nkp_
 	    judge_refused(&f, "HYPERVISOR_ARGS", install && multiboot && !o->mbargs,
 			  o->mbargs ? "--mbargs replaces it" : "not needed here"))
 		rc = -1;
+	/* a command in the file (sh would run it) could set HYPERVISOR or its
+	 * arguments: the entry would be a guess unless both are given */
+	if (!rc && install && f.keyless_line && !(o->multiboot && o->mbargs)) {
+		fprintf(stderr, "new-kernel-pkg: %s:%u: a line that is not an assignment could set HYPERVISOR or "
+			"HYPERVISOR_ARGS; nothing changed (fix the file, or give --multiboot and --mbargs)\n",
+			f.path, f.keyless_line);
+		rc = -1;
+	}
 	if (!rc && o->mode == NKP_INSTALL &&
 	    (judge_refused(&f, "UPDATEDEFAULT", false, "the default entry is left as it is") ||
 	     judge_refused(&f, "DEFAULTKERNEL", false, "the default entry is left as it is") ||
@@ -135,7 +143,8 @@ char *nkp_title(const char *root, const char *banner, const char *version)
 	return asprintf(&title, "Red Hat Linux (%s)", version) < 0 ? NULL : title;
 }
 
-static char *root_from_fstab(const char *root)
+/* The device ROOT/etc/fstab mounts on MOUNTPOINT, or NULL. */
+static char *fstab_device(const char *root, const char *mountpoint)
 {
 	char *path = nkp_in_root(root, "/etc/fstab");
 	FILE *in = path ? fopen(path, "r") : NULL;
@@ -148,11 +157,24 @@ static char *root_from_fstab(const char *root)
 		const char *p = line + strspn(line, " \t");
 		if (*p == '#')
 			continue;
-		if (sscanf(p, "%511s %511s", dev, mnt) == 2 && !strcmp(mnt, "/"))
+		if (sscanf(p, "%511s %511s", dev, mnt) == 2 && !strcmp(mnt, mountpoint))
 			found = strdup(dev);
 	}
 	fclose(in);
 	return found;
+}
+
+static char *root_from_fstab(const char *root)
+{
+	return fstab_device(root, "/");
+}
+
+bool nkp_separate_boot(const char *root)
+{
+	char *dev = fstab_device(root, "/boot");
+	bool separate = dev != NULL;
+	free(dev);
+	return separate;
 }
 
 static char *root_from_cmdline(void)

@@ -200,6 +200,81 @@ static void settings_policy(void **state)
 	assert_null(s.hypervisor);
 	assert_false(s.updatedefault);
 	nkp_free_settings(&s);
+
+	/* one rule for every line that is not read exactly: HYPERVISOR meant by it is refused */
+	static const char *const refused[] = {
+		"HYPERVISOR = /boot/xen.gz\n",
+		"HYPERVISOR=/boot/xen.gz; touch x\n",
+		"HYPERVISOR=\n. /etc/sysconfig/xen\n", /* a command could set it */
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		put("/etc/sysconfig/kernel", refused[i]);
+		if (nkp_load_settings(&o, root, &s) != -1)
+			fail_msg("settings case %zu was read: %s", i, refused[i]);
+	}
+	o.multiboot = "/boot/xen.gz";
+	o.mbargs = "dom0_mem=1G"; /* both on the command line: nothing is guessed */
+	assert_int_equal(nkp_load_settings(&o, root, &s), 0);
+	nkp_free_settings(&s);
+	o.multiboot = o.mbargs = NULL;
+	o.mode = NKP_REMOVE;
+	assert_int_equal(nkp_load_settings(&o, root, &s), 0);
+	nkp_free_settings(&s);
+}
+
+/* Headers where the specifications put them, with their checksums. */
+static void multiboot_headers(void **state)
+{
+	(void)state;
+	static unsigned char buf[40000];
+	memset(buf, 0, sizeof(buf));
+	assert_null(nkp_multiboot_kind(buf, sizeof(buf)));
+	const uint32_t mb2[4] = { 0xE85250D6u, 0, 24, -(0xE85250D6u + 24) };
+	memcpy(buf + 32768 - 24, mb2, sizeof(mb2)); /* 8-aligned, within 32 KiB */
+	assert_string_equal(nkp_multiboot_kind(buf, sizeof(buf)), "Multiboot2");
+	assert_null(nkp_multiboot_kind(buf, 32768 - 24 + 8)); /* cut short */
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + 32768 - 20, mb2, sizeof(mb2)); /* not 8-aligned */
+	assert_null(nkp_multiboot_kind(buf, sizeof(buf)));
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + 32768, mb2, sizeof(mb2)); /* beyond 32 KiB */
+	assert_null(nkp_multiboot_kind(buf, sizeof(buf)));
+	memset(buf, 0, sizeof(buf));
+	const uint32_t mb1[3] = { 0x1BADB002u, 3, -(0x1BADB002u + 3) };
+	memcpy(buf + 8180, mb1, sizeof(mb1));
+	assert_string_equal(nkp_multiboot_kind(buf, sizeof(buf)), "Multiboot");
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + 8192, mb1, sizeof(mb1)); /* Multiboot1 must be within 8 KiB */
+	assert_null(nkp_multiboot_kind(buf, sizeof(buf)));
+	const uint32_t bad[3] = { 0x1BADB002u, 3, 0 };
+	memcpy(buf + 64, bad, sizeof(bad)); /* wrong checksum */
+	assert_null(nkp_multiboot_kind(buf, sizeof(buf)));
+}
+
+/* The real images: Xen's gzip image and our bchv pass, a kernel config does not. */
+static void real_hypervisor_images(void **state)
+{
+	(void)state;
+	char why[200], bchv[512];
+	const char *build = getenv("BUILD");
+	snprintf(bchv, sizeof(bchv), "%s/boot/bchv.gz", build && *build ? build : "build");
+	const char *good[] = { "/boot/xen-4.17-amd64.gz", bchv };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (access(good[i], R_OK)) {
+			print_message("# skipped %s: not here\n", good[i]);
+			continue;
+		}
+		if (nkp_check_multiboot(good[i], why, sizeof(why)))
+			fail_msg("%s refused: %s", good[i], why);
+	}
+	put("/boot/config-V", "CONFIG_X86_64=y\n");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/boot/config-V", root);
+	assert_int_equal(nkp_check_multiboot(path, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not a multiboot kernel"));
+	snprintf(path, sizeof(path), "%s/boot/missing", root);
+	assert_int_equal(nkp_check_multiboot(path, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "cannot be read"));
 }
 
 static void titles(void **state)
@@ -226,10 +301,12 @@ static void root_device_and_dracut_kargs(void **state)
 	(void)state;
 	char *d = nkp_root_device(root);
 	assert_null(d); /* no fstab, and the running kernel's root= does not count in a root */
+	assert_false(nkp_separate_boot(root));
 	put("/etc/fstab", "# comment\nUUID=abc /boot ext4 defaults 0 2\nUUID=def / xfs defaults 0 1\n");
 	d = nkp_root_device(root);
 	assert_string_equal(d, "UUID=def");
 	free(d);
+	assert_true(nkp_separate_boot(root));
 	put("/etc/vconsole.conf", "KEYMAP=us\nFONT=latarcyrheb-sun16\n");
 	put("/etc/locale.conf", "LANG=en_US.UTF-8\n");
 	char *k = nkp_dracut_kargs(root, "root=UUID=def");
@@ -251,7 +328,7 @@ static void grubby_arguments(void **state)
 	const char *want[] = { "grubby", "--grub2", "-c", "/r/boot/grub2/grub.cfg", "--bad-image-okay",
 			       "--add-kernel=/boot/vmlinuz-V", "--initrd=/boot/initramfs-V.img",
 			       "--add-multiboot=/boot/xen.gz", "--mbargs=dom0_mem=512M", "--copy-default",
-			       "--title=OS (V)", "--remove-kernel=/boot/vmlinuz-V", "--make-default",
+			       "--new-entry-if-no-template", "--title=OS (V)", "--remove-kernel=/boot/vmlinuz-V", "--make-default",
 			       "--args=root=/dev/sda1", NULL };
 	for (size_t i = 0; want[i] || a[i]; i++) {
 		if (!want[i] || !a[i] || strcmp(want[i], a[i]))
@@ -283,6 +360,13 @@ static void grubby_arguments(void **state)
 	assert_string_equal(a[8], "--args=root=/dev/sda1");
 	assert_string_equal(a[9], "--remove-args=quiet");
 	assert_null(a[10]);
+	nkp_free_argv(a);
+
+	/* inside a root, where /boot is comes from the root's fstab, not this machine */
+	p.boot_fs = "/boot";
+	a = nkp_grubby_argv(&p, &cfg, NKP_REMOVE_KERNEL);
+	assert_string_equal(a[6], "--boot-filesystem=/boot");
+	assert_null(a[7]);
 	nkp_free_argv(a);
 	p.mbkernel = NULL;
 	a = nkp_grubby_argv(&p, &cfg, NKP_UPDATE_KERNEL);
@@ -321,6 +405,8 @@ int main(void)
 		cmocka_unit_test(paths_resolve_inside_the_root),
 		cmocka_unit_test(finds_each_config_once),
 		cmocka_unit_test(settings_policy),
+		cmocka_unit_test(multiboot_headers),
+		cmocka_unit_test(real_hypervisor_images),
 		cmocka_unit_test(titles),
 		cmocka_unit_test(root_device_and_dracut_kargs),
 		cmocka_unit_test(grubby_arguments),

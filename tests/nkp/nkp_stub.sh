@@ -68,7 +68,7 @@ printf 'HYPERVISOR=/boot/xen.gz\nHYPERVISOR_ARGS="dom0_mem=512M"\n' > "$R/etc/sy
 : > "$STUB_LOG"
 "$NKP" --root="$R" --install "$V" 2>"$T/err"
 check "HYPERVISOR gives a multiboot entry" logged "--add-multiboot=/boot/xen.gz|--mbargs=dom0_mem=512M|"
-echo other > "$R/boot/xen-other.gz"
+cp -L "$R/boot/xen.gz" "$R/boot/xen-other.gz"
 : > "$STUB_LOG"
 "$NKP" --root="$R" --multiboot=/boot/xen-other.gz --mbargs="dom0_mem=1G" --install "$V" 2>"$T/err"
 check "--multiboot/--mbargs override the file" logged "--add-multiboot=/boot/xen-other.gz|--mbargs=dom0_mem=1G|"
@@ -101,6 +101,23 @@ check_eq "grubby was not run" 0 "$(runs)"
 check "configs unchanged after the refusal" configs_unchanged
 "$NKP" --root="$R" --remove "$V" 2>"$T/err"
 check_eq "removing does not need HYPERVISOR" 0 $?
+
+# one rule for sysconfig lines and hypervisor images: read exactly, or refused
+# with the file and line (or the image), exit 1, grubby never run
+refused() { # NAME SYSCONFIG-TEXT EXPECTED-ERROR
+  fresh
+  echo "CONFIG_X86_64=y" > "$R/boot/config-$V"
+  printf '%s\n' "$2" > "$R/etc/sysconfig/kernel"
+  (cd "$T" && "$NKP" --root="$R" --install "$V" 2>"$T/err")
+  check_eq "$1: exit 1, grubby not run" "1 0" "$? $(runs)"
+  check "$1: the error says $3" grep -qF -- "$3" "$T/err"
+  check "$1: configs unchanged" configs_unchanged
+}
+refused "HYPERVISOR = /boot/xen.gz" "HYPERVISOR = /boot/xen.gz" "etc/sysconfig/kernel:1: blanks around '='"
+refused "HYPERVISOR=/boot/xen.gz; touch x" "HYPERVISOR=/boot/xen.gz; touch x" "etc/sysconfig/kernel:1: 'touch' is a command"
+check "and x was not made" test ! -e "$T/x"
+refused "a command line" "$(printf 'HYPERVISOR=\n. /etc/sysconfig/xen')" "etc/sysconfig/kernel:2: a line that is not an assignment could set HYPERVISOR"
+refused "HYPERVISOR=/boot/config-V" "HYPERVISOR=/boot/config-$V" "HYPERVISOR=/boot/config-$V: $R/boot/config-$V is not a multiboot kernel"
 
 # 4. defaults and debug entries from the settings
 fresh

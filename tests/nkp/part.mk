@@ -7,7 +7,7 @@ TEST_SCRIPTS += $(sort $(wildcard tests/nkp/*.sh))
 
 # each unit test links the code of the folders it checks
 NKP_TEST_LINK_shvar_test = $(SYSCONFIG_SRCS)
-NKP_TEST_LINK_nkp_parts_test = $(NKP_LIB_SRCS) $(SYSCONFIG_SRCS) $(INITRAMFS_DRACUT_SRCS)
+NKP_TEST_LINK_nkp_parts_test = $(NKP_LIB_SRCS) $(SYSCONFIG_SRCS) $(INITRAMFS_DRACUT_SRCS) $(HV_FS_LIB)
 NKP_TEST_LINK_initramfs_test = $(INITRAMFS_BUILDER_SRCS) $(INITRAMFS_DRACUT_SRCS)
 NKP_TEST_LIBS_initramfs_test = -lz -llzma
 

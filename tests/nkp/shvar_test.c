@@ -87,6 +87,25 @@ struct refused {
 	const char *message;
 };
 
+/* Each case: one error with its message, naming the key as not read; the
+ * key refused (not merely unset), and no keyless line recorded. */
+static void expect_refused(const struct refused *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct shvar_file f;
+		char *errs;
+		parse(&f, cases[i].text, &errs);
+		if (!strstr(errs, cases[i].message) || !strstr(errs, cases[i].key) || !strstr(errs, " not read\n"))
+			fail_msg("case %zu: got message '%s', wanted '%s'", i, errs, cases[i].message);
+		assert_null(shvar_get(&f, cases[i].key));
+		assert_true(shvar_rejected_line(&f, cases[i].key) > 0);
+		assert_int_equal(f.nerrors, 1);
+		assert_int_equal(f.keyless_line, 0);
+		free(errs);
+		shvar_free(&f);
+	}
+}
+
 static void refuses_expansions_and_names_the_line(void **state)
 {
 	(void)state;
@@ -105,18 +124,37 @@ static void refuses_expansions_and_names_the_line(void **state)
 		{ "HYPERVISOR='open\n", "HYPERVISOR", "kernel:1: unterminated single quote" },
 		{ "export HYPERVISOR=$(id)\n", "HYPERVISOR", "kernel:1: command substitution" },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct shvar_file f;
-		char *errs;
-		parse(&f, cases[i].text, &errs);
-		if (!strstr(errs, cases[i].message) || !strstr(errs, "HYPERVISOR not read"))
-			fail_msg("case %zu: got message '%s', wanted '%s'", i, errs, cases[i].message);
-		assert_null(shvar_get(&f, cases[i].key));
-		assert_true(shvar_rejected_line(&f, cases[i].key) > 0);
-		assert_int_equal(f.nerrors, 1);
-		free(errs);
-		shvar_free(&f);
-	}
+	expect_refused(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A line is read whole or refused whole: no part of a refused line is taken,
+ * and a key meant by a misspelt assignment is refused, not left unset. */
+static void a_line_is_read_whole_or_refused(void **state)
+{
+	(void)state;
+	static const struct refused cases[] = {
+		{ "HYPERVISOR = /boot/xen.gz\n", "HYPERVISOR", "kernel:1: blanks around '=' (sh would run 'HYPERVISOR' as a command)" },
+		{ "HYPERVISOR =/boot/xen.gz\n", "HYPERVISOR", "kernel:1: blanks around '='" },
+		{ "export HYPERVISOR = /boot/xen.gz\n", "HYPERVISOR", "kernel:1: blanks around '='" },
+		{ "HYPERVISOR= /boot/xen.gz\n", "HYPERVISOR", "kernel:1: blank after 'HYPERVISOR=' (sh would run '/boot/xen.gz' with HYPERVISOR empty)" },
+		{ "HYPERVISOR=/boot/xen.gz; touch x\n", "HYPERVISOR", "kernel:1: 'touch' is a command" },
+		{ "touch x; HYPERVISOR=/boot/xen.gz\n", "HYPERVISOR", "kernel:1: 'touch' is a command" },
+		{ "A=1\nHYPERVISOR=/boot/xen.gz;B=$(id)\n", "HYPERVISOR", "kernel:2: command substitution" },
+		{ "HYPERVISOR=\"/boot/\nxen.gz\"; rm x\n", "HYPERVISOR", "kernel:2: 'rm' is a command" },
+	};
+	expect_refused(cases, sizeof(cases) / sizeof(cases[0]));
+	/* every key of the refused line is refused, keys of other lines are read */
+	struct shvar_file f;
+	char *errs;
+	parse(&f, "A=1\nB=2; C=3; D=$(id) # x\nE=4\n", &errs);
+	assert_string_equal(errs, "kernel:2: command substitution $(...) is not run; B, C, D not read\n");
+	assert_string_equal(shvar_get(&f, "A"), "1");
+	assert_string_equal(shvar_get(&f, "E"), "4");
+	assert_null(shvar_get(&f, "B"));
+	assert_null(shvar_get(&f, "C"));
+	assert_int_equal(shvar_rejected_line(&f, "C"), 2);
+	free(errs);
+	shvar_free(&f);
 }
 
 static void keyless_command_lines_are_reported(void **state)
@@ -130,6 +168,8 @@ static void keyless_command_lines_are_reported(void **state)
 	assert_string_equal(shvar_get(&f, "A"), "1");
 	assert_string_equal(shvar_get(&f, "B"), "2");
 	assert_int_equal(f.nerrors, 1);
+	/* what a command would set is unknown: callers learn where it is */
+	assert_int_equal(f.keyless_line, 2);
 	free(errs);
 	shvar_free(&f);
 	/* a statement made only of a refused part (found by fuzzing) */
@@ -234,6 +274,7 @@ int main(void)
 		cmocka_unit_test(reads_every_plain_form),
 		cmocka_unit_test(last_assignment_wins),
 		cmocka_unit_test(refuses_expansions_and_names_the_line),
+		cmocka_unit_test(a_line_is_read_whole_or_refused),
 		cmocka_unit_test(keyless_command_lines_are_reported),
 		cmocka_unit_test(nothing_is_executed),
 		cmocka_unit_test(loads_files_and_reports_missing),
