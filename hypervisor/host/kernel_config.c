@@ -32,7 +32,7 @@ static bool load_embedded(const struct bc_kernel_file *kf, struct bc_kernel_conf
 	const struct bc_decompressor *d = bc_dc_by_name("gzip");
 	const char *msg;
 	u8 *text;
-	if (!d || bc_host_decompress(d, gz, gz_len, 0, &text, &cfg->len, NULL, &msg) != BC_DC_OK)
+	if (!d || bc_host_decompress(d, gz, gz_len, &text, &cfg->len, NULL, &msg) != BC_DC_OK)
 		return false;
 	cfg->text = (char *)text;
 	snprintf(cfg->source, sizeof(cfg->source), "embedded (IKCONFIG)");
