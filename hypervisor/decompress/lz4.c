@@ -4,8 +4,8 @@
  * an independent LZ4 block that decodes to at most 8 MiB. There is no end
  * marker: the stream ends at the end of the input, and a repeated magic
  * (concatenated frames) is skipped. The kernel build appends a LE32 size
- * word; like Linux and Xen, a final 4-byte word that cannot be a block is
- * taken as that trailer and is not counted in in_used.
+ * word: a final 4-byte word equal to the size decoded, or too large to be a
+ * block size, is taken as that trailer and is not counted in in_used.
  */
 #include "decompress.h"
 #include "lzcopy.h"
@@ -182,8 +182,11 @@ static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 			pos += 4;
 			continue;
 		}
-		if (rem == 4)
-			break;     /* the kernel build's size trailer */
+		/* the kernel build's size trailer: the decoded size, or a word no
+		 * block size can be (what lz4 itself takes as the end of the
+		 * frame); anything else is a block whose data is missing */
+		if (rem == 4 && (size == (u32)(op - out) || size > LZ4_LEGACY_BOUND))
+			break;
 		if (size == 0 || size > LZ4_LEGACY_BOUND)
 			return fail(res, pos, BC_DC_CORRUPT, "lz4: impossible block size");
 		if (size > rem - 4)
