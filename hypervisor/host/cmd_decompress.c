@@ -7,13 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LZ4_FRAME_MAGIC 0x184D2204u
-
 static const char decompress_usage[] =
 	"usage: bootchain decompress [FILE]\n"
-	"Decompress a gzip, xz, lzma, bzip2, lzo (lzop), lz4 (legacy) or zstd file,\n"
-	"detected by its magic, to stdout, like zcat: every concatenated stream (gzip\n"
-	"members, bzip2 and xz streams, zstd frames) is decoded. Reads stdin when FILE\n"
+	"Decompress a gzip, xz, lzma, bzip2, lzo (lzop), lz4 or zstd file, detected\n"
+	"by its magic, to stdout, like zcat: every concatenated stream (gzip members,\n"
+	"bzip2 and xz streams, zstd and lz4 frames) is decoded. Reads stdin when FILE\n"
 	"is absent or '-'. A kernel's size trailer after the last stream is accepted;\n"
 	"other bytes there are reported (an error for xz and zstd, as their tools do).\n";
 
@@ -41,11 +39,8 @@ int bc_cmd_decompress(int argc, char **argv)
 	if (!d) {
 		struct bc_bzimage bz;
 		bool kernel = bc_bzimage_parse(in, len, &bz) == BC_LD_OK;
-		bool lz4_frame = len >= 4 && bc_le32(in) == LZ4_FRAME_MAGIC;
 		fprintf(stderr, "bootchain decompress: %s: %s\n", name, kernel
 			? "a bzImage kernel, not a bare stream (use 'bootchain extract')"
-			: lz4_frame ? "lz4 frame format (what 'lz4' writes by default) is not supported; "
-				      "only the legacy format the kernel uses ('lz4 -l')"
 			: "not a stream in a known format (gzip, xz, lzma, bzip2, lzo, lz4, zstd)");
 		bc_input_close(&input);
 		return 1;

@@ -29,12 +29,13 @@ static int xz_padding(const u8 *in, size_t len, size_t *pos, const char **msg)
 	return BC_DC_OK;
 }
 
-/* zstd skippable frames (magic 0x184D2A5?, LE32 size, data). */
-static int zstd_skippable(const u8 *in, size_t len, size_t *pos, const char **msg)
+/* Skippable frames (magic 0x184D2A5?, LE32 size, data), shared by zstd and
+ * the lz4 frame format. */
+static int skippable_frames(const u8 *in, size_t len, size_t *pos, const char **msg)
 {
 	while (len - *pos >= 4 && (bc_le32(in + *pos) & ZSTD_SKIPPABLE_MASK) == ZSTD_SKIPPABLE_MAGIC) {
 		if (len - *pos < 8 || bc_le32(in + *pos + 4) > len - *pos - 8) {
-			*msg = "zstd: input ends inside a skippable frame";
+			*msg = "input ends inside a skippable frame";
 			return BC_DC_TRUNCATED;
 		}
 		*pos += 8 + (size_t)bc_le32(in + *pos + 4);
@@ -46,9 +47,10 @@ static const struct concat_rule rules[] = {
 	{ "gzip", true, NULL, NULL },
 	{ "bzip2", true, NULL, NULL },
 	{ "xz", true, "xz: data after the stream is neither padding nor an .xz stream", xz_padding },
-	{ "zstd", true, "zstd: data after the frame is not a zstd frame", zstd_skippable },
-	/* lz4 legacy frames repeat their magic inside one stream (the decoder
-	 * skips it); .lzma and lzop files hold one stream */
+	{ "zstd", true, "zstd: data after the frame is not a zstd frame", skippable_frames },
+	/* lz4 frames (legacy ones repeat their magic inside one stream, which
+	 * the decoder skips); .lzma and lzop files hold one stream */
+	{ "lz4", true, NULL, skippable_frames },
 };
 
 static const struct concat_rule *rule_for(const struct bc_decompressor *d)

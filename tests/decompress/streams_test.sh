@@ -2,8 +2,8 @@
 # bootchain decompress on every stream a user may hand it, against the
 # reference tools: concatenated gzip members, bzip2 and xz streams (xz stream
 # padding valid and invalid), zstd frames with skippable frames anywhere,
-# .lzma files with any valid header, the lz4 frame format, cut-short legacy
-# lz4, and a zstd block with zero sequences in the 2-byte count form.
+# .lzma files with any valid header, lz4 frames (with skippable frames) and
+# cut-short legacy lz4, and a zstd block with zero sequences in the 2-byte count form.
 # Prints TAP.
 source "$(dirname "$0")/../lib/tap.sh"
 BC=$BIN/bootchain
@@ -102,8 +102,17 @@ PY
 else for i in $(seq 1 9); do skip "zstd missing"; done; fi
 
 if have lz4; then
-	lz4 -q -c ab >frame.lz4
-	rejects "lz4: the frame format is refused by name" "lz4 frame format" frame.lz4
+	for opts in "" "-BD" "--content-size -B4" "--no-frame-crc -BX -B5" "-9 -BD -B7 --content-size"; do
+		lz4 -q $opts -c ab >frame.lz4
+		same "lz4 frame format ${opts:-(defaults)}" frame.lz4 lz4 -dc
+	done
+	lz4 -q -c a >fa.lz4; lz4 -q -c b >fb.lz4
+	{ cat fa.lz4; printf '\x50\x2a\x4d\x18\x03\x00\x00\x00abc'; cat fb.lz4; } >frames.lz4
+	same "lz4: frames with a skippable frame between them decode like lz4 -dc" frames.lz4 lz4 -dc
+	head -c $(($(stat -c %s fa.lz4) - 6)) fa.lz4 >cutframe.lz4
+	rejects "lz4: a cut frame is an error" "input ends" cutframe.lz4
+	python3 -c "d = bytearray(open('fa.lz4', 'rb').read()); d[-3] ^= 1; open('badsum.lz4', 'wb').write(d)"
+	rejects "lz4: a wrong content checksum is an error" "content checksum mismatch" badsum.lz4
 	head -c 9000000 /dev/urandom >big; cat ab >>big
 	lz4 -l -q -c big >big.lz4
 	python3 - <<'PY'
@@ -118,6 +127,6 @@ PY
 	{ cat big.lz4; perl -e 'print pack("V", -s "big")'; } >trailer.lz4
 	"$BC" decompress trailer.lz4 >our.out 2>err
 	check "lz4: the kernel's size trailer is accepted silently" bash -c 'cmp -s our.out big && [ ! -s err ]'
-else for i in 1 2 3 4; do skip "lz4 missing"; done; fi
+else for i in $(seq 1 12); do skip "lz4 missing"; done; fi
 
 done_testing
