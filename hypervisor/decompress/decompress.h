@@ -39,6 +39,9 @@ struct bc_decompressor {
 	const char *name;       /* "gzip", "xz", "lzma", "bzip2", "lzo", "lz4", "zstd" */
 	const u8 *magic;        /* bytes every stream of this format starts with */
 	u8 magic_len;
+	/* formats with no fixed magic (.lzma): true if IN starts with a header
+	 * of this format; used instead of MAGIC when set */
+	bool (*probe)(const u8 *in, size_t in_len);
 	bc_dc_fn decompress;
 };
 
@@ -49,7 +52,8 @@ extern const struct bc_decompressor bc_dc_gzip, bc_dc_xz, bc_dc_lzma, bc_dc_bzip
 /* NULL-terminated list of every registered decompressor. */
 extern const struct bc_decompressor *const bc_decompressors[];
 
-/* The decompressor whose magic IN starts with, or NULL. */
+/* The decompressor whose magic IN starts with, or NULL. Formats with a
+ * magic are tried first, then the probes (a weaker test). */
 const struct bc_decompressor *bc_dc_detect(const u8 *in, size_t in_len);
 const struct bc_decompressor *bc_dc_by_name(const char *name);
 const char *bc_dc_status_name(int status);

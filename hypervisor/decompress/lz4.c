@@ -1,27 +1,22 @@
-/* lz4 legacy frame (`lz4 -l`, what the kernel build uses).
+/* lz4 legacy frame (`lz4 -l`, what the kernel build uses); the frame format
+ * `lz4` writes by default is read by lz4_frame.c.
  *
  * Frame: magic 0x184C2102 (LE), then blocks, each a LE32 compressed size and
  * an independent LZ4 block that decodes to at most 8 MiB. There is no end
  * marker: the stream ends at the end of the input, and a repeated magic
  * (concatenated frames) is skipped. The kernel build appends a LE32 size
- * word; like Linux and Xen, a final 4-byte word that cannot be a block is
- * taken as that trailer and is not counted in in_used.
+ * word: a final 4-byte word equal to the size decoded, or too large to be a
+ * block size, is taken as that trailer and is not counted in in_used.
  */
 #include "decompress.h"
+#include "lz4_block.h"
 #include "lzcopy.h"
 #include <bc/string.h>
 
-#define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_LEGACY_BLOCK (8u << 20)
 /* LZ4_compressBound(8 MiB): the largest block the format can hold */
 #define LZ4_LEGACY_BOUND (LZ4_LEGACY_BLOCK + LZ4_LEGACY_BLOCK / 255 + 16)
 
-struct lz4_block {
-	const u8 *ip, *iend;
-	u8 *op, *oend;
-	u8 *start;          /* matches may not reach before the block's output */
-	const char *msg;
-};
 
 /* Adds 255-terminated length bytes to *LEN; false if the block ends first. */
 static inline bool read_length(const u8 **ipp, const u8 *iend, size_t *len)
@@ -52,7 +47,7 @@ static inline void wild_copy(u8 *dst, const u8 *src, size_t n)
 /* Decodes one LZ4 block: sequences of literals and a match, the last one
  * literals only, ending exactly at the end of the block. Works on locals
  * (not through B) so byte stores cannot alias the cursors. */
-static int decode_block(struct lz4_block *b)
+int bc_lz4_block(struct lz4_block *b)
 {
 	const u8 *ip = b->ip, *const iend = b->iend;
 	u8 *op = b->op, *const oend = b->oend, *const start = b->start;
@@ -169,6 +164,8 @@ static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 	res->msg = NULL;
 	if (in_len < 4)
 		return fail(res, 0, BC_DC_TRUNCATED, "lz4: input ends inside the magic");
+	if (bc_le32(in) == LZ4_FRAME_MAGIC)
+		return bc_lz4_frame(in, in_len, out, out_cap, res);
 	if (bc_le32(in) != LZ4_LEGACY_MAGIC)
 		return fail(res, 0, BC_DC_CORRUPT, "lz4: not a legacy lz4 frame");
 	size_t pos = 4;
@@ -182,8 +179,11 @@ static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 			pos += 4;
 			continue;
 		}
-		if (rem == 4)
-			break;     /* the kernel build's size trailer */
+		/* the kernel build's size trailer: the decoded size, or a word no
+		 * block size can be (what lz4 itself takes as the end of the
+		 * frame); anything else is a block whose data is missing */
+		if (rem == 4 && (size == (u32)(op - out) || size > LZ4_LEGACY_BOUND))
+			break;
 		if (size == 0 || size > LZ4_LEGACY_BOUND)
 			return fail(res, pos, BC_DC_CORRUPT, "lz4: impossible block size");
 		if (size > rem - 4)
@@ -193,7 +193,7 @@ static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 			.ip = in + pos + 4, .iend = in + pos + 4 + size,
 			.op = op, .start = op, .oend = op + BC_MIN(room, (size_t)LZ4_LEGACY_BLOCK),
 		};
-		int st = decode_block(&b);
+		int st = bc_lz4_block(&b);
 		res->out_len = (size_t)(b.op - out);
 		if (st == BC_DC_OUTPUT_FULL && room > LZ4_LEGACY_BLOCK) {
 			st = BC_DC_CORRUPT;
@@ -208,7 +208,13 @@ static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 	return BC_DC_OK;
 }
 
+/* The legacy frame the kernel uses, or the frame format lz4 writes by default. */
+static bool lz4_probe(const u8 *in, size_t in_len)
+{
+	return in_len >= 4 && (bc_le32(in) == LZ4_LEGACY_MAGIC || bc_le32(in) == LZ4_FRAME_MAGIC);
+}
+
 const struct bc_decompressor bc_dc_lz4 = {
 	.name = "lz4", .magic = (const u8 *)"\x02\x21\x4c\x18", .magic_len = sizeof("\x02\x21\x4c\x18") - 1,
-	.decompress = lz4_decompress,
+	.probe = lz4_probe, .decompress = lz4_decompress,
 };

@@ -101,7 +101,28 @@ static int lzma_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 	return st;
 }
 
+/* A dictionary size an encoder writes: 2^n or 2^n + 2^(n-1), or all ones. */
+static bool plausible_dict(u32 dict)
+{
+	if (dict == 0xFFFFFFFFu || dict == 0)
+		return true;
+	u32 top = 1u << (31 - __builtin_clz(dict));
+	return dict == top || dict == top + top / 2;
+}
+
+/* The .lzma header has no magic; like liblzma reading a file, accept a
+ * properties byte with lc + lp <= 4, a plausible dictionary size and an
+ * uncompressed size that is unknown or under 256 GiB. */
+static bool lzma_probe(const u8 *in, size_t in_len)
+{
+	struct lzma_props p;
+	if (in_len < LZMA_HEADER_SIZE || !lzma_props_decode(in[0], &p) || p.lc + p.lp > 4)
+		return false;
+	u64 size = bc_le64(in + 5);
+	return plausible_dict(bc_le32(in + 1)) && (size == LZMA_SIZE_UNKNOWN || size < (1ull << 38));
+}
+
 const struct bc_decompressor bc_dc_lzma = {
 	.name = "lzma", .magic = (const u8 *)"\x5d\x00\x00", .magic_len = sizeof("\x5d\x00\x00") - 1,
-	.decompress = lzma_decompress,
+	.probe = lzma_probe, .decompress = lzma_decompress,
 };

@@ -3,15 +3,17 @@
 #include <bc/string.h>
 
 const struct bc_decompressor *const bc_decompressors[] = {
-	&bc_dc_gzip, &bc_dc_xz, &bc_dc_lzma, &bc_dc_bzip2,
-	&bc_dc_lzo, &bc_dc_lz4, &bc_dc_zstd, NULL,
+	&bc_dc_gzip, &bc_dc_xz, &bc_dc_bzip2, &bc_dc_lzo, &bc_dc_lz4, &bc_dc_zstd,
+	&bc_dc_lzma,    /* last: it has no magic, only a plausible header */
+	NULL,
 };
 
 const struct bc_decompressor *bc_dc_detect(const u8 *in, size_t in_len)
 {
 	for (size_t i = 0; bc_decompressors[i]; i++) {
 		const struct bc_decompressor *d = bc_decompressors[i];
-		if (in_len >= d->magic_len && bc_memcmp(in, d->magic, d->magic_len) == 0)
+		if (d->probe ? d->probe(in, in_len)
+			     : in_len >= d->magic_len && bc_memcmp(in, d->magic, d->magic_len) == 0)
 			return d;
 	}
 	return NULL;

@@ -1,6 +1,7 @@
 /* xz: one .xz stream as the kernel build writes it
  * (`xz --check=crc32 --x86 --lzma2=dict=32MiB`), and any other stream whose
- * blocks use LZMA2 alone or x86 BCJ + LZMA2 with check None, CRC32 or CRC64.
+ * blocks use LZMA2 alone or x86 BCJ + LZMA2 with check None, CRC32, CRC64 or
+ * SHA-256.
  *
  * Layout: stream header (magic, 2 flag bytes, CRC32), blocks (header,
  * compressed data, zero padding to 4 bytes, check), index (records of
@@ -9,6 +10,7 @@
 #include "decompress.h"
 #include "lzma_core.h"
 #include "bcj_x86.h"
+#include "sha256.h"
 #include <bc/crc.h>
 #include <bc/string.h>
 
@@ -17,6 +19,7 @@
 #define XZ_CHECK_NONE 0
 #define XZ_CHECK_CRC32 1
 #define XZ_CHECK_CRC64 4
+#define XZ_CHECK_SHA256 10
 #define XZ_FILTER_X86 0x04
 #define XZ_FILTER_LZMA2 0x21
 #define XZ_VLI_MAX 0x7FFFFFFFFFFFFFFFull
@@ -94,8 +97,9 @@ static int parse_stream_header(struct xz_stream *s)
 	s->check_type = h[7] & 0x0F;
 	s->check_size = check_size_of(s->check_type);
 	if (s->check_type != XZ_CHECK_NONE && s->check_type != XZ_CHECK_CRC32 &&
-	    s->check_type != XZ_CHECK_CRC64)
-		return fail(s, BC_DC_UNSUPPORTED, "xz: integrity check type not supported (only none, CRC32, CRC64)");
+	    s->check_type != XZ_CHECK_CRC64 && s->check_type != XZ_CHECK_SHA256)
+		return fail(s, BC_DC_UNSUPPORTED,
+			    "xz: integrity check type not supported (only none, CRC32, CRC64, SHA-256)");
 	s->ip = XZ_HEADER_SIZE;
 	return BC_DC_OK;
 }
@@ -175,6 +179,12 @@ static int verify_check(struct xz_stream *s, const u8 *data, size_t len)
 		return fail(s, BC_DC_CHECKSUM, "xz: block CRC32 mismatch");
 	if (s->check_type == XZ_CHECK_CRC64 && bc_crc64(0, data, len) != bc_le64(c))
 		return fail(s, BC_DC_CHECKSUM, "xz: block CRC64 mismatch");
+	if (s->check_type == XZ_CHECK_SHA256) {
+		u8 sum[32];
+		bc_sha256(data, len, sum);
+		if (bc_memcmp(sum, c, sizeof(sum)))
+			return fail(s, BC_DC_CHECKSUM, "xz: block SHA-256 mismatch");
+	}
 	s->ip += s->check_size;
 	return BC_DC_OK;
 }

@@ -300,7 +300,14 @@ static int zstd_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 	return st;
 }
 
+/* A Zstandard frame, or a skippable frame (which may come first). */
+static bool zstd_probe(const u8 *in, size_t in_len)
+{
+	return in_len >= 4 && (bc_le32(in) == ZSTD_MAGIC ||
+			       (bc_le32(in) & ZSTD_SKIPPABLE_MASK) == ZSTD_SKIPPABLE_MAGIC);
+}
+
 const struct bc_decompressor bc_dc_zstd = {
 	.name = "zstd", .magic = (const u8 *)"\x28\xb5\x2f\xfd", .magic_len = sizeof("\x28\xb5\x2f\xfd") - 1,
-	.decompress = zstd_decompress,
+	.probe = zstd_probe, .decompress = zstd_decompress,
 };

@@ -141,7 +141,10 @@ static long zstd_seq_header(struct zstd_ctx *c, const u8 *src, size_t src_len, u
 		p = 3;
 	}
 	*nb_seq = n;
-	if (n == 0)
+	/* only a single zero byte ends the section; a zero count in the 2- or
+	 * 3-byte form still carries the modes byte and tables (which update
+	 * the repeat tables), and then no bitstream is read */
+	if (p == 1 && n == 0)
 		return p == src_len ? (long)p : zstd_seq_bad(c, "zstd: bytes after an empty sequences section");
 	if (p >= src_len)
 		return zstd_seq_bad(c, "zstd: sequence modes truncated");

@@ -9,36 +9,11 @@
 
 static const char decompress_usage[] =
 	"usage: bootchain decompress [FILE]\n"
-	"Decompress a gzip, xz, lzma, bzip2, lzo (lzop), lz4 (legacy) or zstd stream,\n"
-	"detected by its magic, to stdout. Reads stdin when FILE is absent or '-'.\n"
-	"Bytes after the end of the stream (such as a kernel's size trailer) are ignored.\n";
-
-/* First guess at the output size: a kernel payload (and gzip) ends with the
- * uncompressed length as LE32; trust it only within a sane ratio. A wrong
- * guess costs one more attempt, never a wrong result. */
-static size_t size_hint(const u8 *in, size_t len)
-{
-	if (len < 4)
-		return 0;
-	size_t tail = bc_le32(in + len - 4);
-	return tail >= len / 2 && tail / 64 <= len + (1 << 20) ? tail : 0;
-}
-
-/* Decode IN; if that fails, retry without a trailing 4-byte size (formats with
- * no end marker, such as legacy lz4, would read it as another block). */
-static int decode(const struct bc_decompressor *d, const u8 *in, size_t len,
-		  u8 **out, size_t *out_len, const char **msg)
-{
-	int st = bc_host_decompress(d, in, len, size_hint(in, len), out, out_len, NULL, msg);
-	if ((st == BC_DC_CORRUPT || st == BC_DC_TRUNCATED) && len > 4) {
-		const char *first_msg = *msg;
-		int st2 = bc_host_decompress(d, in, len - 4, size_hint(in, len), out, out_len, NULL, msg);
-		if (st2 == BC_DC_OK)
-			return st2;
-		*msg = first_msg;
-	}
-	return st;
-}
+	"Decompress a gzip, xz, lzma, bzip2, lzo (lzop), lz4 or zstd file, detected\n"
+	"by its magic, to stdout, like zcat: every concatenated stream (gzip members,\n"
+	"bzip2 and xz streams, zstd and lz4 frames) is decoded. Reads stdin when FILE\n"
+	"is absent or '-'. A kernel's size trailer after the last stream is accepted;\n"
+	"other bytes there are reported (an error for xz and zstd, as their tools do).\n";
 
 int bc_cmd_decompress(int argc, char **argv)
 {
@@ -55,10 +30,11 @@ int bc_cmd_decompress(int argc, char **argv)
 		path = argv[i];
 	}
 	const char *name = path && strcmp(path, "-") ? path : "(stdin)";
-	u8 *in;
-	size_t len;
-	if (bc_read_whole("decompress", path, &in, &len))
+	struct bc_input input;
+	if (bc_input_open("decompress", path, &input))
 		return 1;
+	const u8 *in = input.data;
+	size_t len = input.len;
 	const struct bc_decompressor *d = bc_dc_detect(in, len);
 	if (!d) {
 		struct bc_bzimage bz;
@@ -66,22 +42,31 @@ int bc_cmd_decompress(int argc, char **argv)
 		fprintf(stderr, "bootchain decompress: %s: %s\n", name, kernel
 			? "a bzImage kernel, not a bare stream (use 'bootchain extract')"
 			: "not a stream in a known format (gzip, xz, lzma, bzip2, lzo, lz4, zstd)");
-		free(in);
+		bc_input_close(&input);
 		return 1;
 	}
-	u8 *out;
-	size_t out_len;
+	struct bc_host_out out;
+	if (bc_host_out_init(&out)) {
+		fprintf(stderr, "bootchain decompress: %s: out of memory\n", name);
+		bc_input_close(&input);
+		return 1;
+	}
 	const char *msg = NULL;
-	int st = decode(d, in, len, &out, &out_len, &msg);
-	free(in);
+	size_t trailing = 0;
+	int st = bc_host_decompress_all(d, in, len, &out, &trailing, &msg);
+	bc_input_close(&input);
 	if (st != BC_DC_OK) {
 		/* decoders usually name themselves in their messages already */
 		bool named = !strncmp(msg, d->name, strlen(d->name));
 		fprintf(stderr, "bootchain decompress: %s: %s%s%s\n", name, named ? "" : d->name,
 			named ? "" : ": ", msg);
+		bc_host_out_free(&out);
 		return 1;
 	}
-	int rc = bc_write_all("decompress", stdout, out, out_len) ? 1 : 0;
-	free(out);
+	if (trailing)
+		fprintf(stderr, "bootchain decompress: %s: %zu bytes after the %s data ignored\n",
+			name, trailing, d->name);
+	int rc = bc_write_all("decompress", stdout, out.data, out.len) ? 1 : 0;
+	bc_host_out_free(&out);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* bootchain inspect [--json] [--xen VERSION] [--config FILE] KERNEL */
+/* bootchain inspect [--json] [--verbose] [--xen VERSION] [--config FILE] KERNEL */
 #include "bootchain/bootchain.h"
 #include "hypervisor/host/inspect.h"
 #include <stdio.h>
@@ -7,14 +7,15 @@
 #define DEFAULT_XEN "4.17"    /* the Xen Debian ships here (xen-hypervisor-4.17) */
 
 static const char inspect_usage[] =
-	"usage: bootchain inspect [--json] [--xen VERSION] [--config FILE] KERNEL\n"
-	"Report a kernel image's boot protocol, payload, ELF entry and Xen notes, and\n"
-	"whether it boots on bare metal, as Xen PV dom0, as Xen PVH dom0 and under the\n"
-	"bootchain hypervisor (default Xen version " DEFAULT_XEN ").\n";
+	"usage: bootchain inspect [--json] [--verbose] [--xen VERSION] [--config FILE] KERNEL\n"
+	"Report whether a kernel image boots on bare metal, as Xen PV dom0, as Xen PVH\n"
+	"dom0 and under the bootchain hypervisor (default Xen version " DEFAULT_XEN "), then its\n"
+	"boot protocol, payload, ELF entry and config; --verbose lists every Xen ELF note.\n"
+	"With --json, a failure is a JSON object {\"file\", \"error\"} on stdout too.\n";
 
 struct inspect_args {
 	const char *kernel, *config, *xen;
-	bool json;
+	bool json, verbose;
 };
 
 /* Returns -1 to go on, else the exit status (help or a usage error). */
@@ -29,6 +30,8 @@ static int parse_args(int argc, char **argv, struct inspect_args *a)
 		}
 		if (!strcmp(arg, "--json"))
 			a->json = true;
+		else if (!strcmp(arg, "--verbose") || !strcmp(arg, "-v"))
+			a->verbose = true;
 		else if (!strcmp(arg, "--xen") && i + 1 < argc)
 			a->xen = argv[++i];
 		else if (!strcmp(arg, "--config") && i + 1 < argc)
@@ -67,11 +70,26 @@ static void gather_facts(struct bc_inspect_report *r, unsigned xen_major, unsign
 	f->segments_below_4g = kf->have_elf &&
 		bc_elf_check_range(&kf->elf, 1ull << 20, 1ull << 32) == BC_LD_OK;
 	f->elf_unknown_why = !kf->vmlinux ? kf->dc_reason : kf->elf_reason;
+	f->payload_error = kf->kind == BC_KERNEL_BZIMAGE && !kf->vmlinux ? kf->dc_reason : NULL;
+	f->config_missing_why = r->cfg->missing;
 	f->xen_dom0 = bc_kernel_config_get(r->cfg, "CONFIG_XEN_DOM0");
 	f->xen_pvh = bc_kernel_config_get(r->cfg, "CONFIG_XEN_PVH");
 	f->pvh = bc_kernel_config_get(r->cfg, "CONFIG_PVH");
 	f->xen_major = xen_major;
 	f->xen_minor = xen_minor;
+}
+
+/* A failure: the one-line error (already printed for an unreadable file),
+ * and with --json the same as a JSON object on stdout. Returns 1. */
+static int fail(const struct inspect_args *a, const char *why, struct bc_kernel_file *kf)
+{
+	if (kf) {
+		fprintf(stderr, "bootchain inspect: %s: %s\n", a->kernel, why);
+		bc_kernel_file_close(kf);
+	}
+	if (a->json)
+		bc_inspect_print_json_error(stdout, a->kernel, why);
+	return 1;
 }
 
 int bc_cmd_inspect(int argc, char **argv)
@@ -85,20 +103,16 @@ int bc_cmd_inspect(int argc, char **argv)
 		return 2;
 	struct bc_kernel_file kf;
 	if (bc_kernel_file_open("inspect", a.kernel, &kf))
-		return 1;
+		return fail(&a, kf.error, NULL);
 	if (kf.kind == BC_KERNEL_ELF && !kf.have_elf) {
-		fprintf(stderr, "bootchain inspect: %s: not a usable ELF kernel (%s)\n", a.kernel,
-			kf.elf_reason);
-		bc_kernel_file_close(&kf);
-		return 1;
+		char why[600];
+		snprintf(why, sizeof(why), "not a usable ELF kernel (%s)", kf.elf_reason);
+		return fail(&a, why, &kf);
 	}
 	struct bc_kernel_config cfg;
 	bc_kernel_config_load(&kf, a.config, &cfg);
-	if (a.config && !cfg.text) {
-		fprintf(stderr, "bootchain inspect: %s\n", cfg.missing);
-		bc_kernel_file_close(&kf);
-		return 1;
-	}
+	if (a.config && !cfg.text)
+		return fail(&a, cfg.missing, &kf);
 	struct bc_inspect_report r = { .kf = &kf, .cfg = &cfg };
 	bc_kernel_version_of(&kf, r.version, sizeof(r.version));
 	gather_facts(&r, xen_major, xen_minor);
@@ -106,7 +120,7 @@ int bc_cmd_inspect(int argc, char **argv)
 	if (a.json)
 		bc_inspect_print_json(stdout, &r);
 	else
-		bc_inspect_print_text(stdout, &r);
+		bc_inspect_print_text(stdout, &r, a.verbose);
 	bc_kernel_config_free(&cfg);
 	bc_kernel_file_close(&kf);
 	return 0;

@@ -1,6 +1,7 @@
 /* Host-side helpers shared by the bootchain kernel subcommands. */
 #ifndef BC_HOST_UTIL_H
 #define BC_HOST_UTIL_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "hypervisor/decompress/decompress.h"
@@ -9,17 +10,45 @@
  * On failure prints "bootchain CMD: PATH: reason" and returns -1. */
 int bc_read_whole(const char *cmd, const char *path, u8 **data, size_t *len);
 
+/* An input file: mapped when it is a regular file, else read whole. */
+struct bc_input {
+	u8 *data;
+	size_t len;
+	bool mapped;
+};
+/* bc_read_whole into IN without copying a regular file; same errors. */
+int bc_input_open(const char *cmd, const char *path, struct bc_input *in);
+void bc_input_close(struct bc_input *in);
+
 /* Write LEN bytes to OUT; on failure prints an error and returns -1. */
 int bc_write_all(const char *cmd, FILE *out, const u8 *data, size_t len);
 
 /* Work memory for the freestanding decompressors: plain malloc/free. */
 extern const struct bc_dc_env bc_host_dc_env;
 
-/* Decompress one stream of format D into a malloc'd buffer, growing it until
- * the output fits. SIZE_HINT (0 = unknown) sizes the first attempt. Returns a
- * BC_DC_* status; *msg gets the decoder's reason on failure. */
+/* Output of a decoder on the host: one large reservation of address space
+ * that the decoder writes into directly; pages are backed only as written. */
+struct bc_host_out {
+	u8 *data;
+	size_t len, cap;
+};
+int bc_host_out_init(struct bc_host_out *o);
+void bc_host_out_free(struct bc_host_out *o);
+
+/* Decompress one stream of format D, in one pass, into a malloc'd buffer of
+ * exactly its size (for small outputs such as an embedded kernel config).
+ * Returns a BC_DC_* status; *msg gets the decoder's reason on failure. */
 int bc_host_decompress(const struct bc_decompressor *d, const u8 *in, size_t in_len,
-		       size_t size_hint, u8 **out, size_t *out_len, size_t *in_used,
-		       const char **msg);
+		       u8 **out, size_t *out_len, size_t *in_used, const char **msg);
+
+/* Every stream in IN, as zcat/xzcat/zstdcat read a file: concatenated gzip
+ * members, bzip2 and xz streams (xz stream padding checked), zstd frames with
+ * skippable frames anywhere, lz4 legacy frames. A final LE32 equal to the
+ * decoded size (the kernel build's size trailer) is accepted. Output goes
+ * to O (initialised by the caller). *TRAILING gets the count of bytes after
+ * the last stream that were ignored (0 when none). Returns a BC_DC_* status
+ * with *MSG set on failure. */
+int bc_host_decompress_all(const struct bc_decompressor *d, const u8 *in, size_t in_len,
+			   struct bc_host_out *o, size_t *trailing, const char **msg);
 
 #endif

@@ -1,6 +1,7 @@
 /* bootchain inspect: what is gathered about a kernel, and its two renderings. */
 #ifndef BC_INSPECT_H
 #define BC_INSPECT_H
+#include <stdbool.h>
 #include <stdio.h>
 #include "hypervisor/host/kernel_config.h"
 #include "hypervisor/host/kernel_file.h"
@@ -14,8 +15,11 @@ struct bc_inspect_report {
 	char version[256];
 };
 
-void bc_inspect_print_text(FILE *out, const struct bc_inspect_report *r);
+/* Verdicts first, then the facts; VERBOSE adds every Xen ELF note. */
+void bc_inspect_print_text(FILE *out, const struct bc_inspect_report *r, bool verbose);
 void bc_inspect_print_json(FILE *out, const struct bc_inspect_report *r);
+/* {"file": PATH, "error": WHY}: what --json prints when inspect fails. */
+void bc_inspect_print_json_error(FILE *out, const char *path, const char *why);
 
 /* A note's value as text: the string, a hex number, or PHYS32_RELOC's triple. */
 void bc_note_value_text(const struct bc_xen_note *n, const struct bc_xen_notes *all,

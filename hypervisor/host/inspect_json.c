@@ -116,3 +116,12 @@ void bc_inspect_print_json(FILE *out, const struct bc_inspect_report *r)
 	}
 	fputs("\n  }\n}\n", out);
 }
+
+void bc_inspect_print_json_error(FILE *out, const char *path, const char *why)
+{
+	fputs("{\n  \"file\": ", out);
+	json_cstr(out, path);
+	fputs(",\n  \"error\": ", out);
+	json_cstr(out, why);
+	fputs("\n}\n", out);
+}

@@ -61,14 +61,17 @@ static void print_elf(FILE *out, const struct bc_kernel_file *kf)
 		(unsigned long long)e->paddr_lo, (unsigned long long)e->paddr_hi);
 }
 
-static void print_notes(FILE *out, const struct bc_kernel_file *kf)
+static void print_notes(FILE *out, const struct bc_kernel_file *kf, bool verbose)
 {
 	if (!kf->have_notes) {
 		if (kf->have_elf)
 			fprintf(out, "Xen notes:       unreadable (%s)\n", kf->notes_reason);
 		return;
 	}
-	fprintf(out, "Xen notes:       %u\n", kf->notes.count);
+	fprintf(out, "Xen notes:       %u%s\n", kf->notes.count,
+		verbose || !kf->notes.count ? "" : " (listed with --verbose)");
+	if (!verbose)
+		return;
 	for (u32 i = 0; i < kf->notes.count; i++) {
 		const struct bc_xen_note *n = &kf->notes.note[i];
 		char value[256];
@@ -89,22 +92,27 @@ static void print_config(FILE *out, const struct bc_kernel_config *cfg)
 			bc_kernel_config_get(cfg, bc_inspect_config_options[i]));
 }
 
-void bc_inspect_print_text(FILE *out, const struct bc_inspect_report *r)
+static void print_verdicts(FILE *out, const struct bc_inspect_report *r)
 {
-	fprintf(out, "file:            %s\n", r->kf->path);
-	if (r->kf->kind == BC_KERNEL_BZIMAGE)
-		print_bzimage(out, &r->kf->bz);
-	else
-		fprintf(out, "format:          ELF vmlinux\n");
-	if (r->version[0])
-		fprintf(out, "version:         %s\n", r->version);
-	print_elf(out, r->kf);
-	print_notes(out, r->kf);
-	print_config(out, r->cfg);
 	fprintf(out, "verdicts (Xen %u.%u):\n", r->facts.xen_major, r->facts.xen_minor);
 	for (int w = 0; w < BC_WAY_COUNT; w++) {
 		const struct bc_verdict *v = &r->verdict[w];
 		fprintf(out, "  %-17s %s%s%s\n", bc_boot_way_name(w), bc_answer_name(v->answer),
 			v->why[0] ? ": " : "", v->why);
 	}
+}
+
+void bc_inspect_print_text(FILE *out, const struct bc_inspect_report *r, bool verbose)
+{
+	fprintf(out, "file:            %s\n", r->kf->path);
+	if (r->version[0])
+		fprintf(out, "version:         %s\n", r->version);
+	print_verdicts(out, r);
+	if (r->kf->kind == BC_KERNEL_BZIMAGE)
+		print_bzimage(out, &r->kf->bz);
+	else
+		fprintf(out, "format:          ELF vmlinux\n");
+	print_elf(out, r->kf);
+	print_notes(out, r->kf, verbose);
+	print_config(out, r->cfg);
 }

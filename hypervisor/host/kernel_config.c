@@ -6,21 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Copies the word at P (up to END) into OUT. */
+static void first_word(const char *p, const char *end, char *out, size_t cap)
+{
+	size_t n = 0;
+	while (p + n < end && p[n] != ' ' && p[n] != 0 && p[n] != '\n')
+		n++;
+	snprintf(out, cap, "%.*s", (int)n, p);
+}
+
 void bc_kernel_version_of(const struct bc_kernel_file *kf, char *out, size_t cap)
 {
-	const char *base = strrchr(kf->path, '/');
-	base = base ? base + 1 : kf->path;
+	static const char banner[] = "Linux version ";
 	out[0] = 0;
-	if (!strncmp(base, "vmlinuz-", 8) || !strncmp(base, "vmlinux-", 8)) {
-		snprintf(out, cap, "%s", base + 8);
+	if (kf->kind == BC_KERNEL_BZIMAGE && kf->bz.version && kf->bz.version_len) {
+		first_word(kf->bz.version, kf->bz.version + kf->bz.version_len, out, cap);
 		return;
 	}
-	if (kf->kind != BC_KERNEL_BZIMAGE || !kf->bz.version)
+	/* an ELF vmlinux (or a bzImage without the string): the linux_banner */
+	if (!kf->vmlinux)
 		return;
-	size_t n = 0;
-	while (n < kf->bz.version_len && kf->bz.version[n] != ' ')
-		n++;
-	snprintf(out, cap, "%.*s", (int)n, kf->bz.version);
+	const char *v = (const char *)kf->vmlinux, *end = v + kf->vmlinux_len;
+	const char *hit = memmem(v, kf->vmlinux_len, banner, sizeof(banner) - 1);
+	if (hit)
+		first_word(hit + sizeof(banner) - 1, end, out, cap);
 }
 
 static bool load_embedded(const struct bc_kernel_file *kf, struct bc_kernel_config *cfg)
@@ -32,7 +41,7 @@ static bool load_embedded(const struct bc_kernel_file *kf, struct bc_kernel_conf
 	const struct bc_decompressor *d = bc_dc_by_name("gzip");
 	const char *msg;
 	u8 *text;
-	if (!d || bc_host_decompress(d, gz, gz_len, 0, &text, &cfg->len, NULL, &msg) != BC_DC_OK)
+	if (!d || bc_host_decompress(d, gz, gz_len, &text, &cfg->len, NULL, &msg) != BC_DC_OK)
 		return false;
 	cfg->text = (char *)text;
 	snprintf(cfg->source, sizeof(cfg->source), "embedded (IKCONFIG)");

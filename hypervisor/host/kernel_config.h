@@ -12,8 +12,9 @@ struct bc_kernel_config {
 	char missing[4096];       /* why text is NULL */
 };
 
-/* Kernel version from the image: the name vmlinuz-V / vmlinux-V, else the
- * first word of the setup header's kernel_version string. Empty if unknown. */
+/* Kernel version read from the image, never from its file name: the first
+ * word of the setup header's kernel_version string, else of the vmlinux's
+ * "Linux version " banner. Empty if unknown. */
 void bc_kernel_version_of(const struct bc_kernel_file *kf, char *out, size_t cap);
 
 /* Find the config for KF; OVERRIDE (may be NULL) names the file to use instead. */

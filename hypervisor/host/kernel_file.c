@@ -1,6 +1,7 @@
 /* Open a kernel image: bzImage or ELF vmlinux, decompressing a bzImage's payload. */
 #include "hypervisor/host/kernel_file.h"
 #include "hypervisor/host/host_util.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,15 @@ static int classify(const char *cmd, struct bc_kernel_file *kf)
 	}
 	int st = bc_bzimage_parse(kf->data, kf->len, &kf->bz);
 	if (st != BC_LD_OK) {
-		fprintf(stderr, "bootchain %s: %s: not a Linux kernel image (%s)\n", cmd, kf->path,
-			bc_ld_reason());
+		/* a bare compressed file (xen.gz, a compressed vmlinux) is named as such */
+		const struct bc_decompressor *d = bc_dc_detect(kf->data, kf->len);
+		if (d)
+			snprintf(kf->error, sizeof(kf->error),
+				 "%s data, not a Linux kernel image: a hypervisor image?", d->name);
+		else
+			snprintf(kf->error, sizeof(kf->error), "not a Linux kernel image (%s)",
+				 bc_ld_reason());
+		fprintf(stderr, "bootchain %s: %s: %s\n", cmd, kf->path, kf->error);
 		return -1;
 	}
 	kf->kind = BC_KERNEL_BZIMAGE;
@@ -62,8 +70,10 @@ int bc_kernel_file_open(const char *cmd, const char *path, struct bc_kernel_file
 {
 	memset(kf, 0, sizeof(*kf));
 	kf->path = path;
-	if (bc_read_whole(cmd, path, &kf->data, &kf->len))
+	if (bc_read_whole(cmd, path, &kf->data, &kf->len)) {
+		snprintf(kf->error, sizeof(kf->error), "%s", strerror(errno));
 		return -1;
+	}
 	if (classify(cmd, kf)) {
 		bc_kernel_file_close(kf);
 		return -1;

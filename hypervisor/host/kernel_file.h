@@ -24,11 +24,13 @@ struct bc_kernel_file {
 	bool have_notes;
 	struct bc_xen_notes notes;
 	const char *notes_reason;
+	char error[512];             /* why bc_kernel_file_open failed */
 };
 
-/* Read and analyse PATH. Fails (prints "bootchain CMD: PATH: reason", returns
- * -1) only when the file cannot be read or is not a kernel at all; a payload
- * we cannot decompress is recorded in dc_status/dc_reason instead. */
+/* Read and analyse PATH. Fails (prints "bootchain CMD: PATH: reason", keeps
+ * the reason in kf->error, returns -1) only when the file cannot be read or
+ * is not a kernel at all; a payload we cannot decompress is recorded in
+ * dc_status/dc_reason instead. */
 int bc_kernel_file_open(const char *cmd, const char *path, struct bc_kernel_file *kf);
 void bc_kernel_file_close(struct bc_kernel_file *kf);
 

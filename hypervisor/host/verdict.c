@@ -157,14 +157,36 @@ static void decide_ours(const struct bc_boot_facts *f, struct bc_verdict *v)
 		set_unknown(v, "cannot read the Xen ELF notes", f->notes_unknown_why);
 }
 
+/* A yes that rests on config options nobody could read is no yes. */
+static void needs_config(const struct bc_boot_facts *f, struct bc_verdict *v, char value,
+			 const char *option)
+{
+	char buf[128];
+	if (value != '?' || v->answer != BC_YES)
+		return;
+	snprintf(buf, sizeof(buf), "kernel config not found, %s unknown", option);
+	set_unknown(v, buf, f->config_missing_why);
+}
+
 void bc_decide(const struct bc_boot_facts *f, struct bc_verdict out[BC_WAY_COUNT])
 {
 	for (int i = 0; i < BC_WAY_COUNT; i++)
 		out[i] = (struct bc_verdict){ .answer = BC_YES };
+	if (f->payload_error) {
+		char buf[400];
+		snprintf(buf, sizeof(buf), "the payload does not decompress: %s", f->payload_error);
+		for (int i = 0; i < BC_WAY_COUNT; i++)
+			add_reason(&out[i], buf);
+		return;
+	}
 	decide_bare_metal(f, &out[BC_WAY_BARE_METAL]);
 	decide_xen_pv(f, &out[BC_WAY_XEN_PV]);
+	needs_config(f, &out[BC_WAY_XEN_PV], f->xen_dom0, "CONFIG_XEN_DOM0");
 	decide_xen_pvh(f, &out[BC_WAY_XEN_PVH]);
+	needs_config(f, &out[BC_WAY_XEN_PVH], f->xen_dom0, "CONFIG_XEN_DOM0");
+	needs_config(f, &out[BC_WAY_XEN_PVH], f->xen_pvh, "CONFIG_XEN_PVH");
 	decide_ours(f, &out[BC_WAY_OURS]);
+	needs_config(f, &out[BC_WAY_OURS], f->pvh, "CONFIG_PVH");
 }
 
 const char *bc_boot_way_name(enum bc_boot_way way)

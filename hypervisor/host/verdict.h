@@ -18,8 +18,12 @@ struct bc_boot_facts {
 	const char *elf_unknown_why;       /* why not */
 	u16 elf_machine;                   /* when loadable_elf: 62 = x86-64 */
 	bool segments_below_4g;            /* when loadable_elf: all PT_LOAD in [1 MiB, 4 GiB) */
+	/* a bzImage whose payload does not decompress: the decompressor's
+	 * message (nothing boots a kernel that cannot be unpacked) */
+	const char *payload_error;
 	/* config values as bc_kernel_config_get returns them ('?' = no config) */
 	char xen_dom0, xen_pvh, pvh;
+	const char *config_missing_why;    /* why the values are '?' */
 	unsigned xen_major, xen_minor;     /* the Xen version to judge against */
 };
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "bench_ref.h"
 #include "tests/decompress/dc_testlib.h"
 
@@ -30,17 +31,17 @@ struct format_spec {
 	const char *cmd;            /* the kernel build's compressor, reading stdin */
 	const char *payload;        /* format of a Debian kernel payload to use as is, or NULL */
 	bench_ref_fn ref;
-	bool ref_outputs;           /* false: the reference (lzop CLI) writes to /dev/null */
+	const char *cli;            /* the reference command-line decoder */
 };
 
 static const struct format_spec formats[] = {
-	{ "gzip", "gzip -9 -n", NULL, bench_ref_gzip, true },
-	{ "xz", "xz --check=crc32 --x86 --lzma2=dict=32MiB -c", "xz", bench_ref_xz, true },
-	{ "lzma", "lzma -9 -c", NULL, bench_ref_lzma, true },
-	{ "bzip2", "bzip2 -9", NULL, bench_ref_bzip2, true },
-	{ "lzo", "lzop -9 -c", NULL, bench_ref_lzo, false },
-	{ "lz4", "lz4 -l -9 -c", "lz4", bench_ref_lz4, true },
-	{ "zstd", "zstd -22 --ultra -c -q", NULL, bench_ref_zstd, true },
+	{ "gzip", "gzip -9 -n", NULL, bench_ref_gzip, "gzip -dc" },
+	{ "xz", "xz --check=crc32 --x86 --lzma2=dict=32MiB -c", "xz", bench_ref_xz, "xz -dc" },
+	{ "lzma", "lzma -9 -c", NULL, bench_ref_lzma, "xz --format=lzma -dc" },
+	{ "bzip2", "bzip2 -9", NULL, bench_ref_bzip2, "bzip2 -dc" },
+	{ "lzo", "lzop -9 -c", NULL, bench_ref_lzo, "lzop -dc" },
+	{ "lz4", "lz4 -l -9 -c", "lz4", bench_ref_lz4, "lz4 -dc" },
+	{ "zstd", "zstd -22 --ultra -c -q", NULL, bench_ref_zstd, "zstd -dc -q" },
 };
 
 /* The compressed form of RAW by SPEC's command (dc_shell_filter caches it
@@ -78,9 +79,31 @@ static void keep_best(double *best, double t)
 		*best = t;
 }
 
-/* Times reference and ours alternately (the machine is shared: alternating
- * makes both see the same load), best of REPS, or of REPS_FAST for quick runs. */
-static void bench_one(const struct format_spec *spec, const char *label, const struct dc_buf *in,
+/* One table row: MB/s of both and the ratio, or why there is none. */
+static void print_row(const struct format_spec *spec, const char *label, const char *mode,
+		      size_t out_len, double tr, bool ref_failed, double to, const char *why,
+		      const char *note)
+{
+	double mb = (double)out_len / 1e6;
+	printf("%-6s %-28s %-4s %8.1f ", spec->name, label, mode, mb);
+	if (tr > 0)
+		printf("%9.1f ", mb / tr);
+	else
+		printf("%9s ", ref_failed ? "ref-fail" : "-");
+	if (why) {
+		printf("%9s   %s\n", "FAIL", why);
+	} else {
+		double ratio = tr > 0 ? tr / to : 0;
+		printf("%9.1f %6.2fx %s%s\n", mb / to, ratio, ratio >= GOAL ? "ok" : "BELOW GOAL", note);
+	}
+	fflush(stdout);
+}
+
+/* In process against the library: times reference and ours alternately (the
+ * machine is shared: alternating makes both see the same load), best of
+ * REPS, or of REPS_FAST for quick runs. Both decode into a buffer of exactly
+ * the output size, touched before timing. */
+static void bench_lib(const struct format_spec *spec, const char *label, const struct dc_buf *in,
 		      size_t out_len)
 {
 	const struct bc_decompressor *d = bc_dc_by_name(spec->name);
@@ -104,24 +127,42 @@ static void bench_one(const struct format_spec *spec, const char *label, const s
 	}
 	if (d && why == NULL && to < 0)
 		why = "decoder failed";
-	double mb = (double)out_len / 1e6;
-	printf("%-6s %-26s %8.1f ", spec->name, label, mb);
-	if (tr > 0)
-		printf("%9.1f ", mb / tr);
-	else
-		printf("%9s ", ref_failed ? "ref-fail" : "-");
-	if (why) {
-		bool stub = strstr(why, "not implemented") != NULL;
-		printf("%9s   %s\n", stub ? "-" : "FAIL", stub ? "not implemented" : why);
-	} else {
-		double ratio = tr > 0 ? tr / to : 0;
-		const char *cmp = !spec->ref_outputs ? " (ref output not compared)"
-				  : tr > 0 && memcmp(ref_out, our_out, out_len) != 0 ? " OUTPUT DIFFERS" : "";
-		printf("%9.1f %6.2fx %s%s\n", mb / to, ratio, ratio >= GOAL ? "ok" : "BELOW GOAL", cmp);
-	}
-	fflush(stdout);
+	const char *cmp = !why && tr > 0 && memcmp(ref_out, our_out, out_len) ? " OUTPUT DIFFERS" : "";
+	print_row(spec, label, "lib", out_len, tr, ref_failed, to, why, cmp);
 	free(ref_out);
 	free(our_out);
+}
+
+/* Whole process against whole process: `bootchain decompress FILE` against
+ * the reference CLI on the same file (the stream without a size trailer,
+ * which not every reference CLI accepts). Best of REPS, alternating. */
+static void bench_cli(const struct format_spec *spec, const char *label, const u8 *stream,
+		      size_t stream_len, size_t out_len)
+{
+	const char *bin = getenv("BIN") ? getenv("BIN") : "build/bin";
+	char file[] = "/tmp/bench_cli.XXXXXX", ours[512];
+	int fd = mkstemp(file);
+	if (fd < 0 || write(fd, stream, stream_len) != (ssize_t)stream_len) {
+		fprintf(stderr, "bench: cannot write %s\n", file);
+		exit(1);
+	}
+	close(fd);
+	snprintf(ours, sizeof(ours), "%s/bootchain decompress", bin);
+	double tr = -1, to = -1;
+	bool ref_failed = false, our_failed = false;
+	for (int i = 0; i < REPS && !ref_failed && !our_failed; i++) {
+		double t = bench_cli_run(spec->cli, file);
+		ref_failed = t < 0;
+		keep_best(&tr, t);
+		t = bench_cli_run(ours, file);
+		our_failed = t < 0;
+		keep_best(&to, t);
+	}
+	unlink(file);
+	char note[96];
+	snprintf(note, sizeof(note), " (vs '%s')", spec->cli);
+	print_row(spec, label, "cli", out_len, tr, ref_failed, to,
+		  our_failed ? "bootchain decompress failed" : NULL, note);
 }
 
 static bool wanted(const char *name, int argc, char **argv)
@@ -134,40 +175,65 @@ static bool wanted(const char *name, int argc, char **argv)
 	return false;
 }
 
+/* The first LEN bytes of RAW repeated: long matches and long runs, where
+ * the LZ copies are weakest. */
+static struct dc_buf repeated(const struct dc_buf *raw, size_t len)
+{
+	struct dc_buf b = { malloc(len), len };
+	if (!b.data) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(1);
+	}
+	for (size_t o = 0; o < len; o += BC_MIN(raw->len, len - o))
+		memcpy(b.data + o, raw->data, BC_MIN(raw->len, len - o));
+	return b;
+}
+
+/* Both rows (library, CLI) for the kernel-build compression of RAW. */
+static void bench_vector(const struct format_spec *spec, const char *label, const struct dc_buf *raw)
+{
+	struct dc_buf c;
+	if (compressed(spec, label, raw, &c) == 0) {
+		bench_lib(spec, label, &c, raw->len);
+		bench_cli(spec, label, c.data, c.len, raw->len);
+		dc_buf_free(&c);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char why[512];
-	struct dc_buf vmlinux = { NULL, 0 }, mixed = dc_mixed_make(MIXED_LEN, 64);
+	struct dc_buf vmlinux = { NULL, 0 }, mixed = dc_mixed_make(MIXED_LEN, 64), vmcat = { NULL, 0 };
 	bool have_vm = dc_kernel_vmlinux(&vmlinux, why, sizeof(why)) == 0;
 	if (!have_vm)
 		printf("# no Debian vmlinux: %s\n", why);
-	printf("# decompressor throughput (MB/s of output per CPU second, best of %d-%d); goal ours/ref >= %.1f\n",
+	else
+		vmcat = repeated(&vmlinux, MIXED_LEN);
+	printf("# decompressor throughput (MB/s of output per CPU second, best of %d-%d); goal ours/ref >= %.1f\n"
+	       "# lib: in process against the reference library; cli: 'bootchain decompress FILE'\n"
+	       "# against the reference command, whole process, output to /dev/null\n",
 	       REPS, REPS_FAST, GOAL);
-	printf("%-6s %-26s %8s %9s %9s %7s\n", "format", "vector", "out MB", "ref", "ours", "ratio");
+	printf("%-6s %-28s %-4s %8s %9s %9s %7s\n", "format", "vector", "mode", "out MB", "ref", "ours", "ratio");
 	for (size_t i = 0; i < BC_ARRAY_SIZE(formats); i++) {
 		const struct format_spec *spec = &formats[i];
 		if (!wanted(spec->name, argc, argv))
 			continue;
 		struct dc_payload p;
-		char label[64];
 		if (spec->payload && dc_kernel_payload(spec->payload, &p, why, sizeof(why)) == 0) {
+			char label[64];
 			snprintf(label, sizeof(label), "Debian %s payload", strstr(p.path, "cloud") ? "cloud" : "kernel");
-			bench_one(spec, label, &p.data, p.trailer_size);
+			bench_lib(spec, label, &p.data, p.trailer_size);
+			bench_cli(spec, label, p.data.data, p.data.len - 4, p.trailer_size);
 			dc_payload_free(&p);
 		} else if (have_vm) {
-			struct dc_buf c;
-			if (compressed(spec, "vmlinux", &vmlinux, &c) == 0) {
-				bench_one(spec, "Debian vmlinux, kernel cmd", &c, vmlinux.len);
-				dc_buf_free(&c);
-			}
+			bench_vector(spec, "Debian vmlinux, kernel cmd", &vmlinux);
 		}
-		struct dc_buf c;
-		if (compressed(spec, "64 MiB mixed", &mixed, &c) == 0) {
-			bench_one(spec, "64 MiB mixed", &c, mixed.len);
-			dc_buf_free(&c);
-		}
+		if (have_vm)
+			bench_vector(spec, "vmlinux repeated to 64 MiB", &vmcat);
+		bench_vector(spec, "64 MiB mixed", &mixed);
 	}
 	dc_buf_free(&vmlinux);
+	dc_buf_free(&vmcat);
 	dc_buf_free(&mixed);
 	return 0;
 }

@@ -19,4 +19,8 @@ double bench_ref_lzo(const u8 *in, size_t in_len, u8 *out, size_t out_len);
 double bench_ref_lz4(const u8 *in, size_t in_len, u8 *out, size_t out_len);
 double bench_ref_zstd(const u8 *in, size_t in_len, u8 *out, size_t out_len);
 
+/* CPU seconds (user + system) of the command CMD run with FILE as its last
+ * argument and stdout on /dev/null, or -1 if it could not run or failed. */
+double bench_cli_run(const char *cmd, const char *file);
+
 #endif

@@ -224,10 +224,40 @@ static void truncation_and_bitflips(void **state)
 	dc_buf_free(&v);
 }
 
+/* A .lzma header as liblzma's file detection sees one. */
+static bool detected(u8 props, u32 dict, u64 size)
+{
+	u8 h[HEADER + 8] = { props };
+	dc_put_le32(h + 1, dict);
+	dc_put_le32(h + 5, (u32)size);
+	dc_put_le32(h + 9, (u32)(size >> 32));
+	return bc_dc_detect(h, sizeof(h)) == DC;
+}
+
+static void detected_as_liblzma_detects_files(void **state)
+{
+	(void)state;
+	const u64 unknown = ~0ull;
+	assert_true(detected(0x5d, 1u << 23, unknown));          /* lzma -9's header */
+	assert_true(detected(0x00, 4096, unknown));              /* lc=lp=pb=0 */
+	assert_true(detected(0x5d, 3u << 20, unknown));          /* 2^n + 2^(n-1) */
+	assert_true(detected(0x5d, 0xFFFFFFFFu, unknown));
+	assert_true(detected(0x5d, 1u << 16, 12345));            /* known size */
+	assert_true(detected(9 * 5 * 4 + 4, 1u << 20, unknown)); /* lc=4, lp=0, pb=4 */
+	assert_false(detected(0x5d, 5u << 20, unknown));         /* not 2^n or 3 * 2^(n-1) */
+	assert_false(detected(9 * 1 + 4, 1u << 20, unknown));    /* lc + lp = 5 */
+	assert_false(detected(225, 1u << 20, unknown));          /* no such properties byte */
+	assert_false(detected(0x5d, 1u << 20, 1ull << 38));      /* 256 GiB or more */
+	/* formats with a magic win: a gzip header is never .lzma */
+	assert_ptr_equal(bc_dc_detect((const u8 *)"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03xxxx", 14),
+			 &bc_dc_gzip);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vectors_match_liblzma),
+		cmocka_unit_test(detected_as_liblzma_detects_files),
 		cmocka_unit_test(literal_and_position_contexts),
 		cmocka_unit_test(largest_properties_decode),
 		cmocka_unit_test(vectors_match_lzma_cli),

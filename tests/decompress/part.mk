@@ -8,3 +8,4 @@ TESTS += $(patsubst tests/decompress/%.c,$(TESTBIN)/decompress_%,$(DEC_TEST_SRCS
 $(TESTBIN)/decompress_%: $(OBJ)/host/tests/decompress/%.o $(call host_objs,$(DEC_COMMON_SRCS)) $$(HV_FS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DEC_REF_LIBS) $(CMOCKA_LIBS)
+TEST_SCRIPTS += $(wildcard tests/decompress/*_test.sh)

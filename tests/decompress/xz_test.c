@@ -364,7 +364,17 @@ static void unsupported_options(void **state)
 {
 	(void)state;
 	struct dc_buf v = dc_vec_make(DC_VEC_TEXT);
+	/* SHA-256 is checked like the others (a flipped check byte fails) */
 	struct dc_buf c = xz_encode(v.data, v.len, LZMA_CHECK_SHA256, false, 0, 1);
+	dc_assert_decodes(DC, c.data, c.len, c.len, v.data, v.len);
+	c.data[c.len - 12 - 12 - 1] ^= 1;   /* last byte of the check, before index and footer */
+	dc_assert_rejects(DC, c.data, c.len, v.len, BC_DC_CHECKSUM);
+	dc_buf_free(&c);
+
+	/* check type 2 (a 4-byte check no version of xz defines) */
+	c = xz_encode(v.data, v.len, LZMA_CHECK_CRC32, false, 0, 1);
+	c.data[7] = 0x02;
+	refix_header_crc(c.data);
 	dc_assert_rejects(DC, c.data, c.len, v.len, BC_DC_UNSUPPORTED);
 	dc_buf_free(&c);
 

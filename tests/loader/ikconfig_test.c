@@ -59,21 +59,27 @@ static void finds_ikconfig_blob(void **state)
 	ld_buf_free(&gz);
 }
 
-static void version_from_name_or_header(void **state)
+static void version_from_the_image_not_the_name(void **state)
 {
 	(void)state;
+	/* the file name says one thing, the setup header another: the header wins */
 	struct bc_kernel_file kf = { .path = "/x/y/vmlinuz-6.1.0-9-amd64", .kind = BC_KERNEL_BZIMAGE };
-	char v[64];
-	bc_kernel_version_of(&kf, v, sizeof(v));
-	assert_string_equal(v, "6.1.0-9-amd64");
-	kf.path = "bzImage";
 	kf.bz.version = "6.6.6-test (me@host) #1 SMP";
 	kf.bz.version_len = strlen(kf.bz.version);
+	char v[64];
 	bc_kernel_version_of(&kf, v, sizeof(v));
 	assert_string_equal(v, "6.6.6-test");
+	/* no header string and no vmlinux: unknown, never the file name */
 	kf.bz.version = NULL;
 	bc_kernel_version_of(&kf, v, sizeof(v));
 	assert_string_equal(v, "");
+	/* an ELF vmlinux: its linux_banner */
+	static const char banner[] = "\x7f" "ELF...Linux version 6.1.0-9-amd64 (debian-kernel@lists) #1";
+	kf.kind = BC_KERNEL_ELF;
+	kf.vmlinux = (u8 *)banner;
+	kf.vmlinux_len = sizeof(banner) - 1;
+	bc_kernel_version_of(&kf, v, sizeof(v));
+	assert_string_equal(v, "6.1.0-9-amd64");
 }
 
 static void config_next_to_the_image(void **state)
@@ -88,6 +94,8 @@ static void config_next_to_the_image(void **state)
 	fputs(config_text, f);
 	fclose(f);
 	struct bc_kernel_file kf = { .path = img_path, .kind = BC_KERNEL_BZIMAGE };
+	kf.bz.version = "9.9.9-x (me@host) #1 SMP";    /* the version comes from the image */
+	kf.bz.version_len = strlen(kf.bz.version);
 	struct bc_kernel_config cfg;
 	bc_kernel_config_load(&kf, NULL, &cfg);
 	assert_non_null(cfg.text);
@@ -167,7 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kconfig_values),
 		cmocka_unit_test(finds_ikconfig_blob),
-		cmocka_unit_test(version_from_name_or_header),
+		cmocka_unit_test(version_from_the_image_not_the_name),
 		cmocka_unit_test(config_next_to_the_image),
 		cmocka_unit_test(embedded_config_wins),
 	};

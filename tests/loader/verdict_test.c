@@ -162,6 +162,46 @@ static void unknown_when_payload_unreadable(void **state)
 	assert_non_null(strstr(v[BC_WAY_XEN_PV].why, "lacks dom0 support"));
 }
 
+static void payload_error_makes_every_verdict_no(void **state)
+{
+	(void)state;
+	struct bc_boot_facts f = dom0_kernel();
+	f.payload_error = "xz: CRC32 mismatch";
+	struct bc_verdict v[BC_WAY_COUNT];
+	bc_decide(&f, v);
+	for (int w = 0; w < BC_WAY_COUNT; w++) {
+		assert_int_equal(v[w].answer, BC_NO);
+		assert_string_equal(v[w].why, "the payload does not decompress: xz: CRC32 mismatch");
+	}
+}
+
+static void no_config_is_unknown_never_yes(void **state)
+{
+	(void)state;
+	struct bc_boot_facts f = dom0_kernel();
+	f.xen_dom0 = f.xen_pvh = f.pvh = '?';
+	f.config_missing_why = "/boot/config-6.1: No such file or directory";
+	struct bc_verdict v[BC_WAY_COUNT];
+	bc_decide(&f, v);
+	assert_int_equal(v[BC_WAY_BARE_METAL].answer, BC_YES);    /* needs no config */
+	for (int w = BC_WAY_XEN_PV; w < BC_WAY_COUNT; w++) {
+		assert_int_equal(v[w].answer, BC_UNKNOWN);
+		assert_non_null(strstr(v[w].why, "kernel config not found"));
+		assert_non_null(strstr(v[w].why, "/boot/config-6.1: No such file"));
+	}
+	/* only PVH's own option missing: PV stays yes */
+	f = dom0_kernel();
+	f.xen_pvh = '?';
+	bc_decide(&f, v);
+	assert_int_equal(v[BC_WAY_XEN_PV].answer, BC_YES);
+	assert_int_equal(v[BC_WAY_XEN_PVH].answer, BC_UNKNOWN);
+	assert_non_null(strstr(v[BC_WAY_XEN_PVH].why, "CONFIG_XEN_PVH"));
+	/* a definite no stands */
+	f.xen_dom0 = 'n';
+	bc_decide(&f, v);
+	assert_int_equal(v[BC_WAY_XEN_PVH].answer, BC_NO);
+}
+
 static void elf_file_is_not_bare_metal_bootable(void **state)
 {
 	(void)state;
@@ -204,6 +244,8 @@ int main(void)
 		cmocka_unit_test_setup(old_xen_cannot_decompress, setup),
 		cmocka_unit_test_setup(xz_with_crc64_is_refused_by_xen, setup),
 		cmocka_unit_test_setup(unknown_when_payload_unreadable, setup),
+		cmocka_unit_test_setup(payload_error_makes_every_verdict_no, setup),
+		cmocka_unit_test_setup(no_config_is_unknown_never_yes, setup),
 		cmocka_unit_test_setup(elf_file_is_not_bare_metal_bootable, setup),
 		cmocka_unit_test_setup(wrong_machine_or_high_segments, setup),
 	};
