@@ -94,12 +94,15 @@ static void copy_kernel_line(struct add_state *s, struct line *t)
 		add(s, LT_HYPER, t->indent, mb);
 		/* grub2 entries are indented by their braces, not by the
 		 * indent of the file's last line */
-		if (!cfg->d->entry_end)
+		if (!cfg->d->entry_end) {
+			line_touch(t);
 			t->indent = cfg->secondary_indent;
+		}
 		s->needs &= ~NEED_MB;
 	}
 	if (s->needs & NEED_KERNEL) {
 		if (keyword_by_type(cfg->d, LT_MBMODULE)) {
+			line_touch(t);
 			t->type = LT_MBMODULE;
 			struct line *h = line_by_type(LT_HYPER, s->new->lines);
 			t->el[0].item = gb_strdup(
@@ -133,11 +136,13 @@ static void copy_module_line(struct add_state *s, struct line *t)
 	}
 	/* a Xen template for a plain entry: modules become kernel, initrd */
 	if (s->needs & NEED_KERNEL) {
+		line_touch(t);
 		t->type = preferred_line_type(cfg, LT_KERNEL);
 		t->el[0].item = gb_strdup(key_by_type(cfg->d, t->type));
 		copy(s, t, kernel);
 		s->needs &= ~NEED_KERNEL;
 	} else if (s->needs & NEED_INITRD) {
+		line_touch(t);
 		t->type = preferred_line_type(cfg, LT_INITRD);
 		t->el[0].item = gb_strdup(key_by_type(cfg->d, t->type));
 		copy(s, t, initrd_value(s, t));

@@ -170,6 +170,8 @@ static struct entry *new_entry(struct config *cfg, struct entry *last)
 struct config *config_parse(char *text, const struct dialect *d, bool efi,
 			    const char *env_path)
 {
+	/* the lines' raw text points into our own copy */
+	text = gb_strdup(text);
 	struct config *cfg = gb_alloc(sizeof(*cfg));
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->d = d;

@@ -13,6 +13,11 @@
 /* lines.c: lines and their elements */
 struct line *line_new(void);
 struct line *line_dup(const struct line *l);
+/* a line about to change: it is written from its words from now on */
+static inline void line_touch(struct line *l)
+{
+	l->raw = NULL;
+}
 struct line *line_by_type(enum line_type type, struct line *l);
 void insert_element(const struct dialect *d, struct line *l,
 		    const char *item, int at);
@@ -28,6 +33,7 @@ void remove_line(struct entry *e, struct line *l);
 bool is_kernel_type(enum line_type t);
 bool is_initrd_type(enum line_type t);
 bool is_quote(char c);
+int path_element(const struct line *l);
 
 /* rootspec.c: "(hd0,0)" and btrfs subvolume prefixes of a path */
 extern const char *gb_mounts_path;

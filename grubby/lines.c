@@ -19,6 +19,17 @@ bool is_initrd_type(enum line_type t)
 	return t == LT_INITRD || t == LT_INITRD_EFI || t == LT_INITRD_16;
 }
 
+/* The word holding the file a boot line loads: GRUB's linux, multiboot2
+ * and module2 take options ("module2 --nounzip /initrd") before it. */
+int path_element(const struct line *l)
+{
+	int i = 1;
+	if (l->type & (LT_BOOTABLE | LT_MBMODULE | LT_ANY_INITRD))
+		while (i < l->nelem - 1 && !strncmp(l->el[i].item, "--", 2))
+			i++;
+	return i;
+}
+
 struct line *line_new(void)
 {
 	struct line *l = gb_alloc(sizeof(*l));
@@ -29,6 +40,7 @@ struct line *line_new(void)
 struct line *line_dup(const struct line *src)
 {
 	struct line *l = line_new();
+	l->raw = src->raw;
 	l->indent = gb_strdup(src->indent);
 	l->type = src->type;
 	l->nelem = src->nelem;
@@ -53,6 +65,7 @@ void insert_element(const struct dialect *d, struct line *l,
 {
 	if (at > l->nelem)
 		at = l->nelem;
+	line_touch(l);
 	struct element *el = gb_alloc(sizeof(*el) * (size_t)(l->nelem + 1));
 	if (l->nelem)
 		memcpy(el, l->el, sizeof(*el) * (size_t)l->nelem);
@@ -85,6 +98,7 @@ void remove_element(struct line *l, int at)
 {
 	if (at >= l->nelem)
 		return;
+	line_touch(l);
 	/* the previous word inherits what followed this one */
 	if (at > 1)
 		l->el[at - 1].indent = l->el[at].indent;
@@ -99,6 +113,8 @@ void requote(const struct dialect *d, struct line *l)
 {
 	struct line n = { .indent = l->indent, .type = l->type };
 	int first_quoted = -1;
+
+	line_touch(l);
 
 	insert_element(d, &n, l->el[0].item, 0);
 	for (int j = 1; j < l->nelem; j++) {
@@ -139,6 +155,8 @@ struct line *add_line_tmpl(struct config *cfg, struct entry *e,
 			   const char *val)
 {
 	struct line *n = line_dup(tmpl);
+	if (val || cfg->efi)
+		line_touch(n);
 	const enum line_type path_types = LT_HYPER | LT_MBMODULE |
 		LT_ANY_KERNEL | LT_ANY_INITRD;
 

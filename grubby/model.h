@@ -48,6 +48,10 @@ struct element {
 };
 
 struct line {
+	/* the line as read, while nothing has changed it: written back as
+	 * is, so untouched lines stay byte for byte (NULL once changed, and
+	 * for new lines) */
+	const char *raw;
 	char *indent;		/* leading whitespace; whole text of comments */
 	int nelem;
 	struct element *el;

@@ -156,11 +156,14 @@ static void split_set(struct line *l)
 	l->nelem = n;
 }
 
+/* start..end is one line, NUL-terminated at end, that lives as long as
+ * the config (it is the line's raw text) */
 struct line *parse_line(const struct dialect *d, const char *start,
 			const char *end)
 {
 	struct line *l = line_new();
 	const char *p = start;
+	l->raw = start;
 	while (p < end && is_space(*p))
 		p++;
 	l->indent = gb_strndup(start, (size_t)(p - start));

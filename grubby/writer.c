@@ -3,8 +3,20 @@
 
 #include <string.h>
 
+/* a separator without its trailing blanks */
+static size_t visible_len(const char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 int line_write(FILE *out, const struct line *l, const struct dialect *d)
 {
+	if (l->raw)
+		return fputs(l->raw, out) == EOF || fputc('\n', out) == EOF ?
+		       -1 : 0;
 	bool quoted_args = l->type == LT_KERNELARGS && d->args_in_quotes;
 	if (fputs(l->indent, out) == EOF)
 		return -1;
@@ -27,6 +39,11 @@ int line_write(FILE *out, const struct line *l, const struct dialect *d)
 			return -1;
 		if ((i < l->nelem - 1 || l->type == LT_SET_VARIABLE) &&
 		    fputs(e->indent, out) == EOF)
+			return -1;
+		/* what ends a line is blank, except "name=" with no value */
+		if (i == 0 && l->nelem == 1 && l->type != LT_SET_VARIABLE &&
+		    !quoted_args && fwrite(e->indent, 1, visible_len(e->indent),
+					   out) != visible_len(e->indent))
 			return -1;
 	}
 	if (quoted_args && fputc('"', out) == EOF)

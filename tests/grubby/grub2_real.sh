@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# grubby on a grub.cfg written by Debian 12's grub-mkconfig (10_linux and
+# 20_linux_xen: submenus, Xen entries, "xen_rm_opts=" lines, trailing
+# blanks): lines not asked to change stay byte for byte, every result is
+# valid GRUB script, and what --info shows is what GRUB loads.
+. "$(dirname "$0")/testlib.bash"
+cd "$WORK"
+CFG=$HERE/debian12-grub.cfg
+G=("$GRUBBY" --grub2 --boot-filesystem=/boot --bad-image-okay)
+CLOUD=/boot/vmlinuz-6.1.0-57-cloud-amd64 XENK=/boot/vmlinuz-6.1.0-57-amd64
+
+# changed FILE: the lines of $CFG that differ in FILE, as diff prints them
+changed() { diff "$CFG" "$1" | grep '^[<>]'; }
+valid() { # NAME FILE
+  if have_script_check; then script_check "$2" && ok "$1: grub-script-check" || fail "$1: grub-script-check"
+  else skip "$1: grub-script-check" "grub-script-check not installed"; fi
+}
+
+# updating the cloud kernel's args touches its three linux lines only
+cp "$CFG" upd.cfg
+"${G[@]}" -c upd.cfg --update-kernel=$CLOUD --args=quiet
+check_eq "update: only the kernel lines changed" 6 "$(changed upd.cfg | wc -l)"
+changed upd.cfg | grep -q xen_rm_opts && fail "update: xen_rm_opts= kept" || ok "update: xen_rm_opts= kept"
+check_eq "update: empty assignments kept" 3 "$(grep -c '^[[:space:]]*xen_rm_opts=$' upd.cfg)"
+check_eq "update: trailing blanks of other lines kept" \
+  "$(grep -v cloud "$CFG" | grep -c ' $')" "$(grep -v cloud upd.cfg | grep -c ' $')"
+valid update upd.cfg
+
+# a Xen entry copied from the default entry keeps its shell lines as they are
+cp "$CFG" xen.cfg
+"${G[@]}" -c xen.cfg --add-multiboot=/boot/xen-4.17-amd64.gz --add-kernel=/boot/vmlinuz-6.2.0 \
+  --initrd=/boot/initrd.img-6.2.0 --title="Xen 6.2.0" --copy-default --set-index=2
+check_eq "add xen: only the new entry added" 0 "$(changed xen.cfg | grep -c '^<')"
+line='	if [ x$grub_platform = xxen ]; then insmod xzio; insmod lzopio; fi'
+check_eq "add xen: template lines copied as is" 2 "$(grep -cxF "$line" xen.cfg)"
+valid "add xen" xen.cfg
+
+# --info: the module's options are not part of its path
+"${G[@]}" -c "$CFG" --info=$XENK >info.out
+grep -q '^mbmodule1=/boot/initrd.img-6.1.0-57-amd64$' info.out && ok "info: module2 --nounzip path" \
+  || { fail "info: module2 --nounzip path"; grep mbmodule info.out; }
+grep -q -- '--nounzip' info.out && fail "info: no option in a path" || ok "info: no option in a path"
+done_testing
