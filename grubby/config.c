@@ -55,6 +55,14 @@ static void resolve_default(struct config *cfg, struct line *def)
 	    !strncmp(def->el[2].item, "\"${saved_entry}\"", 16)) {
 		cfg->default_is_saved = true;
 		cfg->default_image = saved_entry_index(cfg, DEFAULT_SAVED_GRUB2);
+	} else if (d->default_is_variable && cfg->has_submenus) {
+		/* GRUB's own numbering, through submenus: "1>2" */
+		const char *v = def->nelem == 3 ? def->el[2].item :
+			def->el[1].item;
+		size_t n = strlen(v);
+		if (n >= 2 && is_quote(v[0]) && v[n - 1] == v[0])
+			v = gb_strndup(v + 1, n - 2);
+		cfg->default_image = menu_path_index(cfg, v);
 	} else if (d->default_is_variable) {
 		const char *v = skip_quotes_and_blanks(
 			def->nelem == 3 ? def->el[2].item : def->el[1].item);
@@ -235,6 +243,8 @@ struct config *config_parse(char *text, const struct dialect *d, bool efi,
 		last = l;
 	}
 
+	if (d == &dialect_grub2)
+		cfg->has_submenus = menu_tree_update(cfg);
 	if (def)
 		resolve_default(cfg, def);
 	else

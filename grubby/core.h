@@ -53,6 +53,11 @@ struct config *config_read(const char *path, const struct dialect *d,
 char *menuentry_title(const struct line *l);
 char *extract_title(const struct config *cfg, const struct line *l);
 
+/* menutree.c: GRUB 2 submenus */
+bool menu_tree_update(struct config *cfg);
+char *menu_path(const struct entry *e);
+int menu_path_index(struct config *cfg, const char *path);
+
 /* writer.c */
 int config_write(struct config *cfg, FILE *out);
 int line_write(FILE *out, const struct line *l, const struct dialect *d);

@@ -57,16 +57,20 @@ struct line {
 	struct element *el;
 	struct line *next;
 	enum line_type type;
+	bool hidden;		/* not written: a submenu's line, emptied */
 };
 
 struct entry {
 	struct line *lines;
 	bool skip;		/* marked for removal */
 	bool multiboot;
+	struct menu_block *menu_parent;	/* grub2: its submenu, or the top */
+	int menu_index;		/* grub2: GRUB's number for it there */
 	struct entry *next;
 };
 
 struct dialect;
+struct menu_block;
 struct grubenv_ops;
 
 /* default_image values besides entry indexes */
@@ -84,6 +88,7 @@ struct config {
 	int default_image;
 	int fallback_image;
 	int flags;
+	bool has_submenus;	/* grub2: defaults are GRUB menu paths */
 	bool default_is_saved;	/* grub2 "set default=${saved_entry}" */
 	bool is_modified;
 	bool efi;		/* --efi: prefer linuxefi/initrdefi */

@@ -89,6 +89,12 @@ static void write_default(FILE *out, const char *indent, const char *sep,
 		if (cfg->default_image >= 0 && cfg->d->uses_grubenv)
 			save_default_title(cfg);
 	} else if (cfg->default_image >= 0) {
+		struct entry *e = nth_kept_entry(cfg, cfg->default_image);
+		char *path = cfg->has_submenus && e ? menu_path(e) : NULL;
+		if (path) {
+			fprintf(out, "%sset default=\"%s\"\n", indent, path);
+			return;
+		}
 		if (cfg->d->default_is_index) {
 			if (cfg->d->default_is_variable)
 				fprintf(out, "%sset default=\"%d\"\n", indent,
@@ -98,7 +104,6 @@ static void write_default(FILE *out, const char *indent, const char *sep,
 					cfg->default_image);
 			return;
 		}
-		struct entry *e = nth_kept_entry(cfg, cfg->default_image);
 		if (!e)
 			return;
 		struct line *l = line_by_type(LT_TITLE, e->lines);
@@ -123,7 +128,11 @@ static bool sets_default(const struct config *cfg, const struct line *l)
 int config_write(struct config *cfg, FILE *out)
 {
 	bool wrote_default = false;
+	if (cfg->d == &dialect_grub2)
+		menu_tree_update(cfg);
 	for (struct line *l = cfg->lines; l; l = l->next) {
+		if (l->hidden)
+			continue;
 		if (sets_default(cfg, l) || l->type == LT_DEFAULT) {
 			write_default(out, l->indent, l->el[0].indent, cfg);
 			wrote_default = true;
@@ -143,7 +152,7 @@ int config_write(struct config *cfg, FILE *out)
 		if (e->skip)
 			continue;
 		for (struct line *l = e->lines; l; l = l->next)
-			if (line_write(out, l, cfg->d))
+			if (!l->hidden && line_write(out, l, cfg->d))
 				return -1;
 	}
 	return ferror(out) ? -1 : 0;

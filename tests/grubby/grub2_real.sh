@@ -41,3 +41,31 @@ grep -q '^mbmodule1=/boot/initrd.img-6.1.0-57-amd64$' info.out && ok "info: modu
   || { fail "info: module2 --nounzip path"; grep mbmodule info.out; }
 grep -q -- '--nounzip' info.out && fail "info: no option in a path" || ok "info: no option in a path"
 done_testing
+
+# a default inside a submenu is written and read the way GRUB numbers it
+cp "$CFG" def.cfg
+"${G[@]}" -c def.cfg --set-default=$XENK
+check_eq "set-default into a submenu" '   set default="1>2"' "$(grep -m1 '^   set default="[0-9]' def.cfg)"
+check_eq "default-index reads 1>2" 4 "$("${G[@]}" -c def.cfg --default-index)"
+check_eq "default-kernel reads 1>2" $XENK "$("${G[@]}" -c def.cfg --default-kernel)"
+"${G[@]}" -c def.cfg --set-default-index=11
+check_eq "set-default-index into a nested submenu" '   set default="3>0>1"' "$(grep -m1 '^   set default="[0-9]' def.cfg)"
+"${G[@]}" -c def.cfg --set-default-index=8
+check_eq "top-level entry after a submenu" '   set default="2"' "$(grep -m1 '^   set default="[0-9]' def.cfg)"
+valid set-default def.cfg
+# the default (the top-level Xen entry, "2") is the template of a copy
+"${G[@]}" -c def.cfg --add-multiboot=/boot/xen-4.17-amd64.gz --add-kernel=/boot/vmlinuz-6.2.0 \
+  --initrd=/boot/initrd.img-6.2.0 --title="Xen 6.2.0" --copy-default
+check_eq "xen template: empty assignment copied as is" 4 "$(grep -c '^[[:space:]]*xen_rm_opts=$' def.cfg)"
+check_eq "xen template: default still the same entry" '   set default="3"' "$(grep -m1 '^   set default="[0-9]' def.cfg)"
+valid "xen template" def.cfg
+
+# removing every entry of a submenu removes the submenu
+cp "$CFG" rm.cfg
+"${G[@]}" -c rm.cfg --remove-kernel=$XENK
+check_eq "remove: submenus emptied are gone" 1 "$(grep -c '^[[:space:]]*submenu' rm.cfg)"
+check_eq "remove: nothing else changed" 0 "$(changed rm.cfg | grep -c '^>')"
+valid remove rm.cfg
+"${G[@]}" -c rm.cfg --remove-kernel=TITLE="GNU/Linux, with Linux 6.1.0-57-cloud-amd64 (recovery mode)"
+check_eq "remove: a submenu with entries left stays" 1 "$(grep -c '^[[:space:]]*submenu' rm.cfg)"
+valid "remove one" rm.cfg
