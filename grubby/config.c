@@ -311,6 +311,15 @@ struct config *config_read(const char *path, const struct dialect *d,
 		close(fd);
 	if (!text)
 		return NULL;
+	int line;
+	const char *problem;
+	if (d == &dialect_grub2 && grub_script_check(text, &line, &problem)) {
+		fprintf(stderr, "grubby: %s:%d: %s; not a valid GRUB script, "
+			"nothing changed\n", strcmp(path, "-") ? path : "stdin",
+			line, problem);
+		free(text);
+		return NULL;
+	}
 	struct config *cfg = config_parse(text, d, efi, env_path);
 	cfg->path = gb_strdup(path);
 	free(text);

@@ -58,6 +58,9 @@ bool menu_tree_update(struct config *cfg);
 char *menu_path(const struct entry *e);
 int menu_path_index(struct config *cfg, const char *path);
 
+/* grubscript.c: what GRUB's parser needs of a grub.cfg */
+int grub_script_check(const char *text, int *line, const char **problem);
+
 /* writer.c */
 int config_write(struct config *cfg, FILE *out);
 int line_write(FILE *out, const struct line *l, const struct dialect *d);

@@ -3,6 +3,7 @@
 #include "grubby/core.h"
 #include "grubby/safefile.h"
 
+#include <errno.h>
 #include <popt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,9 +397,35 @@ static int apply_changes(struct config *cfg, struct opts *o,
 	return 0;
 }
 
-static int write_config(FILE *out, void *cfg)
+/* a grub.cfg is checked as GRUB will parse it before it goes anywhere */
+static int write_config(FILE *out, void *arg)
 {
-	return config_write(cfg, out);
+	struct config *cfg = arg;
+	if (cfg->d != &dialect_grub2)
+		return config_write(cfg, out);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	if (!mem)
+		return -1;
+	int rc = config_write(cfg, mem);
+	if (fclose(mem) || rc) {
+		free(text);
+		return -1;
+	}
+	int line;
+	const char *problem;
+	if (grub_script_check(text, &line, &problem)) {
+		fprintf(stderr, "grubby: %s: the result would not be valid "
+			"GRUB script (line %d: %s); nothing written\n",
+			cfg->path, line, problem);
+		free(text);
+		errno = EINVAL;
+		return -1;
+	}
+	rc = fwrite(text, 1, size, out) == size ? 0 : -1;
+	free(text);
+	return rc;
 }
 
 static int run(struct opts *o, const struct dialect *d, const char *path)
@@ -433,7 +460,7 @@ static int run(struct opts *o, const struct dialect *d, const char *path)
 	if (to_file) {
 		rc = safe_file_replace(&sf, write_config, cfg) ? 1 : 0;
 	} else {
-		rc = config_write(cfg, stdout) || fflush(stdout) ? 1 : 0;
+		rc = write_config(stdout, cfg) || fflush(stdout) ? 1 : 0;
 		if (rc)
 			fprintf(stderr, "grubby: error writing to standard "
 				"output: %m\n");

@@ -40,7 +40,7 @@ valid "add xen" xen.cfg
 grep -q '^mbmodule1=/boot/initrd.img-6.1.0-57-amd64$' info.out && ok "info: module2 --nounzip path" \
   || { fail "info: module2 --nounzip path"; grep mbmodule info.out; }
 grep -q -- '--nounzip' info.out && fail "info: no option in a path" || ok "info: no option in a path"
-done_testing
+
 
 # a default inside a submenu is written and read the way GRUB numbers it
 cp "$CFG" def.cfg
@@ -69,3 +69,45 @@ valid remove rm.cfg
 "${G[@]}" -c rm.cfg --remove-kernel=TITLE="GNU/Linux, with Linux 6.1.0-57-cloud-amd64 (recovery mode)"
 check_eq "remove: a submenu with entries left stays" 1 "$(grep -c '^[[:space:]]*submenu' rm.cfg)"
 valid "remove one" rm.cfg
+
+# a config GRUB cannot parse is refused, naming the file and line, unchanged
+refused() { # NAME PATTERN: broken.cfg is refused with PATTERN, unchanged
+  local before; before=$(sha256sum <broken.cfg)
+  local err rc; err=$("${G[@]}" -c "$WORK/broken.cfg" --update-kernel=$CLOUD --args=quiet 2>&1); rc=$?
+  if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && [[ $err =~ $2 ]] &&
+     [ "$(sha256sum <broken.cfg)" = "$before" ]; then ok "$1"; else fail "$1"; echo "#   rc=$rc err=$err"; fi
+}
+sed '101d' "$CFG" >broken.cfg     # the first entry's "}"
+refused "unbalanced braces refused" "broken.cfg:[0-9]+: '\{' never closed"
+{ cat "$CFG"; echo "echo 'oops"; } >broken.cfg
+refused "unterminated quote refused" "broken.cfg:$(($(wc -l <"$CFG") + 1)): unterminated ' quote"
+{ cat "$CFG"; echo '}'; } >broken.cfg
+refused "stray brace refused" "broken.cfg:$(($(wc -l <"$CFG") + 1)): '\}' without"
+{ cat "$CFG"; printf "submenu 'empty' {\n}\n"; } >broken.cfg
+refused "empty block refused" "broken.cfg:$(($(wc -l <"$CFG") + 1)): empty block"
+
+# grubby's check agrees with grub-script-check on what GRUB parses
+if have_script_check; then
+  agree=0 disagree=
+  while IFS= read -r snippet; do
+    printf '%b' "$snippet" >s.cfg
+    script_check s.cfg >/dev/null 2>&1; want=$?
+    "$GRUBBY" --grub2 -c s.cfg --default-index >/dev/null 2>&1; got=$?
+    [ $((want != 0)) = $((got != 0)) ] && agree=$((agree + 1)) || disagree+=" [$snippet]"
+  done <<'EOF2'
+menuentry 'a' {\n\tlinux /v\n}\n
+menuentry 'a' {\n}\n
+submenu 's' {\n# only a comment\n}\n
+menuentry 'a' { linux /v; }\n
+menuentry "it's" {\n\techo "a \\" b"\n}\n
+menuentry 'a' {\n\techo 'x\n}\n
+echo ${a}\nif [ x$a = xy ]; then\n  set b=1\nfi\n
+menuentry x{\n\tlinux /v\n}\n
+function f {\n\tset a=1\n}\n}\n
+menuentry 'a' {\n\tlinux /v\n
+EOF2
+  check_eq "the check agrees with grub-script-check${disagree}" 10 "$agree"
+else
+  skip "the check agrees with grub-script-check" "grub-script-check not installed"
+fi
+done_testing

@@ -1,0 +1,130 @@
+/* The structure GRUB's script parser demands of a grub.cfg: quotes that
+ * end, braces that pair, and no empty "{ }" block (grub-script-check
+ * rejects all three). grubby refuses to edit a config that breaks these
+ * and checks every config it writes against the same rules. One pass,
+ * linear in the size of the text. */
+#include "grubby/core.h"
+
+#include <string.h>
+
+struct scan {
+	const char *p;
+	int line;
+	int depth;
+	bool empty_block;	/* no command since the last '{' */
+	int open_line[64];	/* where each open block started */
+};
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* one word from s->p; false with *problem set on an unterminated quote.
+ * *brace is '{' when the word opens a block, '}' when it closes one. */
+static bool scan_word(struct scan *s, char *brace, const char **problem,
+		      int *problem_line)
+{
+	const char *start = s->p;
+	bool quoted = false;
+	*brace = 0;
+	while (*s->p && !is_blank(*s->p) && *s->p != '\n' && *s->p != ';') {
+		char c = *s->p;
+		if (c == '\\' && s->p[1]) {
+			if (s->p[1] == '\n')
+				s->line++;
+			s->p += 2;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			int at = s->line;
+			quoted = true;
+			for (s->p++; *s->p && *s->p != c; s->p++) {
+				if (c == '"' && *s->p == '\\' && s->p[1])
+					s->p++;
+				if (*s->p == '\n')
+					s->line++;
+			}
+			if (!*s->p) {
+				*problem = c == '\'' ? "unterminated ' quote" :
+					"unterminated \" quote";
+				*problem_line = at;
+				return false;
+			}
+		} else if (c == '$' && s->p[1] == '{') {
+			const char *e = strchr(s->p, '}');
+			if (e && !memchr(s->p, '\n', (size_t)(e - s->p)))
+				s->p = e;
+		}
+		s->p++;
+	}
+	size_t n = (size_t)(s->p - start);
+	if (n && !quoted && start[n - 1] == '{')
+		*brace = '{';
+	else if (n == 1 && *start == '}')
+		*brace = '}';
+	return true;
+}
+
+/* 0 when text is well formed; else -1 with the line and the problem */
+int grub_script_check(const char *text, int *line, const char **problem)
+{
+	struct scan s = { .p = text, .line = 1 };
+	bool command_start = true;
+	while (*s.p) {
+		char c = *s.p;
+		if (c == '\n') {
+			s.line++;
+			s.p++;
+			command_start = true;
+			continue;
+		}
+		if (is_blank(c)) {
+			s.p++;
+			continue;
+		}
+		if (c == ';') {
+			s.p++;
+			command_start = true;
+			continue;
+		}
+		if (c == '#' && command_start) {
+			while (*s.p && *s.p != '\n')
+				s.p++;
+			continue;
+		}
+		char brace;
+		int at = s.line;
+		if (!scan_word(&s, &brace, problem, line))
+			return -1;
+		if (brace == '}' && command_start) {
+			if (!s.depth) {
+				*problem = "'}' without a '{' before it";
+				*line = at;
+				return -1;
+			}
+			if (s.empty_block) {
+				*problem = "empty block: '{' and '}' with no "
+					   "command between";
+				*line = s.open_line[(s.depth - 1) % 64];
+				return -1;
+			}
+			s.depth--;
+			continue;
+		}
+		s.empty_block = false;
+		command_start = false;
+		if (brace == '{') {
+			s.open_line[s.depth % 64] = at;
+			s.depth++;
+			s.empty_block = true;
+			command_start = true;
+		}
+	}
+	if (s.depth) {
+		*problem = "'{' never closed";
+		*line = s.open_line[(s.depth - 1) % 64];
+		return -1;
+	}
+	return 0;
+}
