@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static bool is_special_grub2_variable(const char *name)
@@ -178,8 +179,6 @@ static struct entry *new_entry(struct config *cfg, struct entry *last)
 struct config *config_parse(char *text, const struct dialect *d, bool efi,
 			    const char *env_path)
 {
-	/* the lines' raw text points into our own copy */
-	text = gb_strdup(text);
 	struct config *cfg = gb_alloc(sizeof(*cfg));
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->d = d;
@@ -252,22 +251,21 @@ struct config *config_parse(char *text, const struct dialect *d, bool efi,
 	return cfg;
 }
 
-/* the whole file, ending in a newline, as the parser wants it */
+/* the whole file, ending in a newline, as the parser wants it; in the
+ * arena, as the lines' raw text points into it */
 static char *read_all(int fd, const char *name)
 {
+	struct stat st;
 	size_t cap = 65536, size = 0;
-	char *buf = malloc(cap + 2);
-	if (!buf)
-		return NULL;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;	/* one more: EOF is seen */
+	char *buf = gb_alloc(cap + 2);
 	for (;;) {
 		if (size == cap) {
-			cap *= 2;
-			char *nb = realloc(buf, cap + 2);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
+			char *nb = gb_alloc(cap * 2 + 2);
+			memcpy(nb, buf, size);
 			buf = nb;
+			cap *= 2;
 		}
 		ssize_t n = read(fd, buf + size, cap - size);
 		if (n < 0) {
@@ -275,7 +273,6 @@ static char *read_all(int fd, const char *name)
 				continue;
 			fprintf(stderr, "grubby: error reading %s: %s\n", name,
 				strerror(errno));
-			free(buf);
 			return NULL;
 		}
 		if (n == 0)
@@ -285,7 +282,6 @@ static char *read_all(int fd, const char *name)
 	if (memchr(buf, '\0', size)) {
 		fprintf(stderr, "grubby: %s: not a text file (contains NUL "
 			"bytes)\n", name);
-		free(buf);
 		return NULL;
 	}
 	if (size == 0 || buf[size - 1] != '\n')
@@ -294,8 +290,10 @@ static char *read_all(int fd, const char *name)
 	return buf;
 }
 
+/* check_script: refuse a grub.cfg that GRUB could not parse (before
+ * changing it) */
 struct config *config_read(const char *path, const struct dialect *d,
-			   bool efi, const char *env_path)
+			   bool efi, const char *env_path, bool check_script)
 {
 	int fd = 0;
 	if (strcmp(path, "-")) {
@@ -313,16 +311,15 @@ struct config *config_read(const char *path, const struct dialect *d,
 		return NULL;
 	int line;
 	const char *problem;
-	if (d == &dialect_grub2 && grub_script_check(text, &line, &problem)) {
+	if (check_script && d == &dialect_grub2 &&
+	    grub_script_check(text, strlen(text), &line, &problem)) {
 		fprintf(stderr, "grubby: %s:%d: %s; not a valid GRUB script, "
 			"nothing changed\n", strcmp(path, "-") ? path : "stdin",
 			line, problem);
-		free(text);
 		return NULL;
 	}
 	struct config *cfg = config_parse(text, d, efi, env_path);
 	cfg->path = gb_strdup(path);
-	free(text);
 	return cfg;
 }
 
@@ -343,16 +340,17 @@ char *menuentry_title(const struct line *l)
 	for (int i = 1; i < l->nelem; i++)
 		total += strlen(l->el[i].item) + strlen(l->el[i].indent);
 	char *out = gb_alloc(total);
-	strcpy(out, cur + 1);
+	char *end = stpcpy(out, cur + 1);
 	for (int i = 2; i < l->nelem; i++) {
 		const char *item = l->el[i].item;
 		size_t n = strlen(item);
-		strcat(out, l->el[i - 1].indent);
+		end = stpcpy(end, l->el[i - 1].indent);
 		if (n && item[n - 1] == quote) {
-			strncat(out, item, n - 1);
+			memcpy(end, item, n - 1);
+			end[n - 1] = '\0';
 			break;
 		}
-		strcat(out, item);
+		end = stpcpy(end, item);
 	}
 	return out;
 }

@@ -45,11 +45,12 @@ struct line *parse_line(const struct dialect *d, const char *start,
 void canonicalize_line(const struct dialect *d, struct line *l);
 bool is_bracketed_title(const struct line *l);
 
-/* config.c: a whole config */
+/* config.c: a whole config. The text given to config_parse must live as
+ * long as the config: untouched lines are written from it. */
 struct config *config_parse(char *text, const struct dialect *d,
 			    bool efi, const char *env_path);
 struct config *config_read(const char *path, const struct dialect *d,
-			   bool efi, const char *env_path);
+			   bool efi, const char *env_path, bool check_script);
 char *menuentry_title(const struct line *l);
 char *extract_title(const struct config *cfg, const struct line *l);
 
@@ -59,7 +60,8 @@ char *menu_path(const struct entry *e);
 int menu_path_index(struct config *cfg, const char *path);
 
 /* grubscript.c: what GRUB's parser needs of a grub.cfg */
-int grub_script_check(const char *text, int *line, const char **problem);
+int grub_script_check(const char *text, size_t len, int *line,
+		      const char **problem);
 
 /* writer.c */
 int config_write(struct config *cfg, FILE *out);

@@ -8,12 +8,32 @@
 #include <string.h>
 
 struct scan {
-	const char *p;
+	const char *p, *end;
 	int line;
 	int depth;
 	bool empty_block;	/* no command since the last '{' */
 	int open_line[64];	/* where each open block started */
 };
+
+/* the character at p + off, NUL past the end */
+static char peek(const struct scan *s, size_t off)
+{
+	return (size_t)(s->end - s->p) > off ? s->p[off] : '\0';
+}
+
+/* characters a word does not simply go on through */
+static bool special(char c)
+{
+	static bool table[256];
+	static bool ready;
+	if (!ready) {
+		for (const char *p = " \t\r\n;\\'\"$"; *p; p++)
+			table[(unsigned char)*p] = true;
+		table[0] = true;
+		ready = true;
+	}
+	return table[(unsigned char)c];
+}
 
 static bool is_blank(char c)
 {
@@ -28,32 +48,40 @@ static bool scan_word(struct scan *s, char *brace, const char **problem,
 	const char *start = s->p;
 	bool quoted = false;
 	*brace = 0;
-	while (*s->p && !is_blank(*s->p) && *s->p != '\n' && *s->p != ';') {
+	while (peek(s, 0) && !is_blank(*s->p) && *s->p != '\n' &&
+	       *s->p != ';') {
 		char c = *s->p;
-		if (c == '\\' && s->p[1]) {
+		if (!special(c)) {
+			s->p++;
+			continue;
+		}
+		if (c == '\\' && peek(s, 1)) {
 			if (s->p[1] == '\n')
 				s->line++;
 			s->p += 2;
 			continue;
 		}
 		if (c == '\'' || c == '"') {
-			int at = s->line;
+			int from = s->line;
 			quoted = true;
-			for (s->p++; *s->p && *s->p != c; s->p++) {
-				if (c == '"' && *s->p == '\\' && s->p[1])
+			for (s->p++; peek(s, 0) && *s->p != c; s->p++) {
+				if (c == '"' && *s->p == '\\' && peek(s, 1))
 					s->p++;
 				if (*s->p == '\n')
 					s->line++;
 			}
-			if (!*s->p) {
+			if (!peek(s, 0)) {
 				*problem = c == '\'' ? "unterminated ' quote" :
 					"unterminated \" quote";
-				*problem_line = at;
+				*problem_line = from;
 				return false;
 			}
-		} else if (c == '$' && s->p[1] == '{') {
-			const char *e = strchr(s->p, '}');
-			if (e && !memchr(s->p, '\n', (size_t)(e - s->p)))
+		} else if (c == '$' && peek(s, 1) == '{') {
+			/* ${name}: braces that are no block */
+			const char *e = s->p + 2;
+			while (e < s->end && *e != '}' && *e != '\n')
+				e++;
+			if (e < s->end && *e == '}')
 				s->p = e;
 		}
 		s->p++;
@@ -66,12 +94,13 @@ static bool scan_word(struct scan *s, char *brace, const char **problem,
 	return true;
 }
 
-/* 0 when text is well formed; else -1 with the line and the problem */
-int grub_script_check(const char *text, int *line, const char **problem)
+/* 0 when the len bytes at text are well formed (a NUL ends them too); else -1 with the line and the problem */
+int grub_script_check(const char *text, size_t len, int *line,
+		      const char **problem)
 {
-	struct scan s = { .p = text, .line = 1 };
+	struct scan s = { .p = text, .end = text + len, .line = 1 };
 	bool command_start = true;
-	while (*s.p) {
+	while (peek(&s, 0)) {
 		char c = *s.p;
 		if (c == '\n') {
 			s.line++;
@@ -89,7 +118,7 @@ int grub_script_check(const char *text, int *line, const char **problem)
 			continue;
 		}
 		if (c == '#' && command_start) {
-			while (*s.p && *s.p != '\n')
+			while (peek(&s, 0) && *s.p != '\n')
 				s.p++;
 			continue;
 		}

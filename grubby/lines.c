@@ -108,15 +108,17 @@ void remove_element(struct line *l, int at)
 }
 
 /* Join quoted phrases that the word splitter broke up back into one
- * element each ("'Loading Linux ...'"). */
+ * element each ("'Loading Linux ...'"); words end up one separator apart.
+ * Linear in the line's length. */
 void requote(const struct dialect *d, struct line *l)
 {
-	struct line n = { .indent = l->indent, .type = l->type };
-	int first_quoted = -1;
+	struct element *el = gb_alloc(sizeof(*el) * (size_t)(l->nelem + 1));
+	int n = 0, first_quoted = -1;
 
 	line_touch(l);
-
-	insert_element(d, &n, l->el[0].item, 0);
+	if (!l->nelem)
+		return;
+	el[n++].item = l->el[0].item;
 	for (int j = 1; j < l->nelem; j++) {
 		const char *item = l->el[j].item;
 		size_t len = strlen(item);
@@ -124,7 +126,7 @@ void requote(const struct dialect *d, struct line *l)
 			if (is_quote(item[0]))
 				first_quoted = j;
 			else
-				insert_element(d, &n, item, n.nelem);
+				el[n++].item = l->el[j].item;
 			continue;
 		}
 		if (len && is_quote(item[len - 1])) {
@@ -132,22 +134,28 @@ void requote(const struct dialect *d, struct line *l)
 			for (int i = first_quoted; i <= j; i++)
 				total += strlen(l->el[i].item) +
 					 strlen(l->el[i].indent);
-			char *c = gb_alloc(total);
-			c[0] = '\0';
+			char *c = gb_alloc(total), *end = c;
+			*end = '\0';
 			for (int i = first_quoted; i <= j; i++) {
-				strcat(c, l->el[i].item);
-				strcat(c, l->el[i].indent);
+				end = stpcpy(end, l->el[i].item);
+				end = stpcpy(end, l->el[i].indent);
 			}
-			insert_element(d, &n, c, n.nelem);
+			el[n++].item = c;
 			first_quoted = -1;
 		}
 	}
 	/* an unterminated quote keeps its words rather than losing them */
 	if (first_quoted != -1)
 		for (int i = first_quoted; i < l->nelem; i++)
-			insert_element(d, &n, l->el[i].item, n.nelem);
-	l->nelem = n.nelem;
-	l->el = n.el;
+			el[n++].item = l->el[i].item;
+
+	const struct keyword *kw = keyword_by_type(d, l->type);
+	char *sep = gb_strdup(kw && kw->separator ? (char[]){ kw->separator, 0 }
+					       : " ");
+	for (int i = 0; i < n; i++)
+		el[i].indent = i + 1 < n ? sep : "";
+	l->nelem = n;
+	l->el = el;
 }
 
 struct line *add_line_tmpl(struct config *cfg, struct entry *e,

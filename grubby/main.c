@@ -3,7 +3,6 @@
 #include "grubby/core.h"
 #include "grubby/safefile.h"
 
-#include <errno.h>
 #include <popt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,33 +396,37 @@ static int apply_changes(struct config *cfg, struct opts *o,
 	return 0;
 }
 
-/* a grub.cfg is checked as GRUB will parse it before it goes anywhere */
-static int write_config(FILE *out, void *arg)
+static int write_config(FILE *out, void *cfg)
 {
-	struct config *cfg = arg;
-	if (cfg->d != &dialect_grub2)
-		return config_write(cfg, out);
+	return config_write(cfg, out);
+}
+
+/* a grub.cfg is checked as GRUB will parse it before it goes anywhere */
+static int check_written(const char *text, size_t len, void *arg)
+{
+	const struct config *cfg = arg;
+	int line;
+	const char *problem;
+	if (cfg->d != &dialect_grub2 ||
+	    !grub_script_check(text, len, &line, &problem))
+		return 0;
+	fprintf(stderr, "grubby: %s: the result would not be valid GRUB "
+		"script (line %d: %s); nothing written\n", cfg->path, line,
+		problem);
+	return -1;
+}
+
+static int write_stdout(struct config *cfg)
+{
 	char *text = NULL;
 	size_t size = 0;
 	FILE *mem = open_memstream(&text, &size);
 	if (!mem)
 		return -1;
 	int rc = config_write(cfg, mem);
-	if (fclose(mem) || rc) {
-		free(text);
-		return -1;
-	}
-	int line;
-	const char *problem;
-	if (grub_script_check(text, &line, &problem)) {
-		fprintf(stderr, "grubby: %s: the result would not be valid "
-			"GRUB script (line %d: %s); nothing written\n",
-			cfg->path, line, problem);
-		free(text);
-		errno = EINVAL;
-		return -1;
-	}
-	rc = fwrite(text, 1, size, out) == size ? 0 : -1;
+	if (fclose(mem) || rc || check_written(text, size, cfg) ||
+	    fwrite(text, 1, size, stdout) != size || fflush(stdout))
+		rc = -1;
 	free(text);
 	return rc;
 }
@@ -442,7 +445,7 @@ static int run(struct opts *o, const struct dialect *d, const char *path)
 	if (to_file && safe_file_lock(&sf, out))
 		return 1;
 	int rc = 1;
-	struct config *cfg = config_read(path, d, o->efi, o->env);
+	struct config *cfg = config_read(path, d, o->efi, o->env, !displays);
 	if (!cfg)
 		goto done;
 	if (o->show_default || o->show_default_title || o->show_default_index) {
@@ -458,10 +461,11 @@ static int run(struct opts *o, const struct dialect *d, const char *path)
 	if (apply_changes(cfg, o, prefix, flags))
 		goto done;
 	if (to_file) {
+		sf.check = check_written;
 		rc = safe_file_replace(&sf, write_config, cfg) ? 1 : 0;
 	} else {
-		rc = write_config(stdout, cfg) || fflush(stdout) ? 1 : 0;
-		if (rc)
+		rc = write_stdout(cfg) ? 1 : 0;
+		if (rc && ferror(stdout))
 			fprintf(stderr, "grubby: error writing to standard "
 				"output: %m\n");
 	}

@@ -93,10 +93,10 @@ static void make_comment(struct line *l)
 	for (int i = 0; i < l->nelem; i++)
 		len += strlen(l->el[i].item) + strlen(l->el[i].indent);
 	char *full = gb_alloc(len + 1);
-	strcpy(full, l->indent);
+	char *end = stpcpy(full, l->indent);
 	for (int i = 0; i < l->nelem; i++) {
-		strcat(full, l->el[i].item);
-		strcat(full, l->el[i].indent);
+		end = stpcpy(end, l->el[i].item);
+		end = stpcpy(end, l->el[i].indent);
 	}
 	l->indent = full;
 	l->type = LT_WHITESPACE;
@@ -194,11 +194,12 @@ static void join_value(struct line *l)
 	for (int i = 1; i < l->nelem; i++)
 		len += strlen(l->el[i].item) + strlen(l->el[i].indent);
 	char *buf = gb_alloc(len);
-	buf[0] = '\0';
+	char *end = buf;
+	*end = '\0';
 	for (int i = 1; i < l->nelem; i++) {
-		strcat(buf, l->el[i].item);
+		end = stpcpy(end, l->el[i].item);
 		if (i + 1 != l->nelem)
-			strcat(buf, l->el[i].indent);
+			end = stpcpy(end, l->el[i].indent);
 	}
 	l->el[1].indent = l->el[l->nelem - 1].indent;
 	l->el[1].item = buf;
@@ -236,12 +237,13 @@ static void join_menuentry(struct line *l)
 	title[tlen] = '\0';
 
 	int count = 0;
+	char *end = extras;
 	quote = '\0';
 	for (int i = 1; i < l->nelem; i++) {
 		const char *t = l->el[i].item;
 		if (count >= 2) {
-			strcat(extras, t);
-			strcat(extras, l->el[i].indent);
+			end = stpcpy(end, t);
+			end = stpcpy(end, l->el[i].indent);
 		}
 		if (is_quote(*t) && quote == '\0') {
 			quote = *t;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,6 +143,23 @@ static int copy_attributes(const struct safe_file *sf, int fd)
 	return 0;
 }
 
+/* the new file as written, read back through the page cache */
+static int check_written(const struct safe_file *sf, int fd, void *arg)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return fail(sf, "", errno);
+	if (st.st_size == 0)
+		return sf->check("", 0, arg);
+	void *text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			  fd, 0);
+	if (text == MAP_FAILED)
+		return fail(sf, "", errno);
+	int rc = sf->check(text, (size_t)st.st_size, arg);
+	munmap(text, (size_t)st.st_size);
+	return rc;
+}
+
 int safe_file_replace(struct safe_file *sf,
 		      int (*writer)(FILE *out, void *arg), void *arg)
 {
@@ -175,6 +193,8 @@ int safe_file_replace(struct safe_file *sf,
 		fail(sf, "", errno ? errno : EIO);
 		goto remove;
 	}
+	if (sf->check && check_written(sf, fileno(out), arg))
+		goto remove;
 	if (fsync(fileno(out))) {
 		fail(sf, "", errno);
 		goto remove;

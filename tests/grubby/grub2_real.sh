@@ -92,7 +92,7 @@ if have_script_check; then
   while IFS= read -r snippet; do
     printf '%b' "$snippet" >s.cfg
     script_check s.cfg >/dev/null 2>&1; want=$?
-    "$GRUBBY" --grub2 -c s.cfg --default-index >/dev/null 2>&1; got=$?
+    "$GRUBBY" --grub2 -c s.cfg --update-kernel=ALL --args=x -o out.cfg >/dev/null 2>&1; got=$?
     [ $((want != 0)) = $((got != 0)) ] && agree=$((agree + 1)) || disagree+=" [$snippet]"
   done <<'EOF2'
 menuentry 'a' {\n\tlinux /v\n}\n
@@ -101,7 +101,7 @@ submenu 's' {\n# only a comment\n}\n
 menuentry 'a' { linux /v; }\n
 menuentry "it's" {\n\techo "a \\" b"\n}\n
 menuentry 'a' {\n\techo 'x\n}\n
-echo ${a}\nif [ x$a = xy ]; then\n  set b=1\nfi\n
+echo ${a}\nif [ x$a = xy ]; then\n  set b=1\nfi\nmenuentry 'a' {\n\tlinux /v\n}\n
 menuentry x{\n\tlinux /v\n}\n
 function f {\n\tset a=1\n}\n}\n
 menuentry 'a' {\n\tlinux /v\n
