@@ -1,10 +1,12 @@
 /* Atomic, locked replacement of a config file. */
 #include "grubby/safefile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -62,6 +64,36 @@ static char *resolve_links(const char *path)
 	return cur;
 }
 
+#define TEMP_SUFFIX ".grubby"
+#define TEMP_RANDOM 6	/* the XXXXXX of mkstemp */
+
+/* Temporaries a writer killed mid-write left beside the file. Only called
+ * with the lock held, and every writer holds it while its temporary
+ * exists: whatever matches our name now belongs to a dead writer. */
+static void remove_stale_temporaries(const char *target)
+{
+	char *dir = dir_of(target), *base = base_of(target);
+	DIR *d = dir && base ? opendir(dir) : NULL;
+	if (d) {
+		size_t blen = strlen(base), slen = strlen(TEMP_SUFFIX);
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			const char *n = de->d_name;
+			if (strlen(n) != blen + slen + TEMP_RANDOM ||
+			    strncmp(n, base, blen) ||
+			    strncmp(n + blen, TEMP_SUFFIX, slen))
+				continue;
+			struct stat st;
+			if (!fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISREG(st.st_mode))
+				unlinkat(dirfd(d), n, 0);
+		}
+		closedir(d);
+	}
+	free(dir);
+	free(base);
+}
+
 int safe_file_lock(struct safe_file *sf, const char *path)
 {
 	sf->path = strdup(path);
@@ -85,6 +117,7 @@ int safe_file_lock(struct safe_file *sf, const char *path)
 		sf->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	}
 	int saved = errno;
+	bool have_lock_file = sf->lock_fd >= 0;
 	free(lock);
 	free(dir);
 	free(base);
@@ -106,6 +139,8 @@ int safe_file_lock(struct safe_file *sf, const char *path)
 			return -1;
 		}
 	}
+	if (have_lock_file)
+		remove_stale_temporaries(sf->target);
 	return 0;
 }
 
@@ -172,7 +207,7 @@ int safe_file_replace(struct safe_file *sf,
 		fail(sf, "", ENOMEM);
 		goto done;
 	}
-	snprintf(tmp, len, "%s.grubbyXXXXXX", sf->target);
+	snprintf(tmp, len, "%s" TEMP_SUFFIX "XXXXXX", sf->target);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		fail(sf, "", errno);
