@@ -70,7 +70,8 @@ static void copy(struct add_state *s, const struct line *tmpl, const char *val)
 }
 
 /* The title goes in unquoted: the writer quotes it, with double quotes
- * when it holds a single quote ('Bob's' would not be a GRUB word). */
+ * when it holds a single quote and nothing else GRUB would expand, else
+ * the way GRUB's own scripts do ('Bob'\''s'). */
 static char *quoted_title(const char *title)
 {
 	return gb_strdup(title);
@@ -157,7 +158,8 @@ static void copy_echo_line(struct add_state *s, struct line *t,
 	requote(s->cfg->d, t);
 	if (t->nelem > 1 && strstr(t->el[1].item, loading) && master->next &&
 	    is_kernel_type(master->next->type)) {
-		char *text = gb_printf("%s%s'", loading, s->title);
+		char *text = grub_quote(gb_printf("%s%s", loading + 1,
+						  s->title));
 		add(s, LT_ECHO, t->indent, text);
 	} else {
 		copy(s, t, NULL);

@@ -62,6 +62,8 @@ int menu_path_index(struct config *cfg, const char *path);
 /* grubscript.c: what GRUB's parser needs of a grub.cfg */
 int grub_script_check(const char *text, size_t len, int *line,
 		      const char **problem);
+char *grub_word(const char *s, const char **end);
+char *grub_quote(const char *value);
 
 /* writer.c */
 int config_write(struct config *cfg, FILE *out);

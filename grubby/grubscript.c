@@ -157,3 +157,57 @@ int grub_script_check(const char *text, size_t len, int *line,
 	}
 	return 0;
 }
+
+/* One GRUB word from s: its value with the quoting undone ('...' taken
+ * as is, backslash escapes in "..." and bare words); *end is where the
+ * word ends in s. */
+char *grub_word(const char *s, const char **end)
+{
+	char *out = gb_alloc(strlen(s) + 1), *o = out;
+	while (*s && !is_blank(*s) && *s != '\n' && *s != ';') {
+		if (*s == '\'') {
+			for (s++; *s && *s != '\''; s++)
+				*o++ = *s;
+			if (*s)
+				s++;
+		} else if (*s == '"') {
+			/* inside "...", \ escapes only $ " \ (as in sh) */
+			for (s++; *s && *s != '"'; s++) {
+				if (*s == '\\' && s[1] && strchr("$\"\\", s[1]))
+					s++;
+				*o++ = *s;
+			}
+			if (*s)
+				s++;
+		} else {
+			if (*s == '\\' && s[1])
+				s++;
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	*end = s;
+	return out;
+}
+
+/* value quoted so that GRUB reads it back as it is: 'value', with each
+ * ' written as '\'' (as GRUB's own scripts do) */
+char *grub_quote(const char *value)
+{
+	size_t n = 3;
+	for (const char *p = value; *p; p++)
+		n += *p == '\'' ? 4 : 1;
+	char *out = gb_alloc(n), *o = out;
+	*o++ = '\'';
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}

@@ -3,10 +3,12 @@
 #include "grubby/core.h"
 #include "grubby/safefile.h"
 
+#include <errno.h>
 #include <popt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define GRUBBY_VERSION "8.40"
 #define MAX_EXTRA_INITRDS 16
@@ -352,6 +354,42 @@ static int show_default(struct config *cfg, const char *prefix, int flags,
 	return 0;
 }
 
+/* What no boot loader config can hold, refused before anything is read:
+ * a title of more than one line, a path GRUB would split or unquote. */
+static int check_values(const struct opts *o)
+{
+	if (o->title && strpbrk(o->title, "\n\r")) {
+		fprintf(stderr, "grubby: the title must be one line\n");
+		return 1;
+	}
+	const char *paths[] = { o->add_kernel, o->initrd, o->mb_kernel,
+				o->devtree };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++)
+		if (paths[i] && strpbrk(paths[i], " \t\n\r'\"\\;{}$")) {
+			fprintf(stderr, "grubby: %s: a path with blanks, quotes "
+				"or shell characters cannot go into a boot "
+				"loader config\n", paths[i]);
+			return 1;
+		}
+	return 0;
+}
+
+/* Unless told the images need not exist, a kernel or hypervisor given by
+ * its absolute path must be there. A relative path names the file as the
+ * boot loader sees it, which grubby cannot look at (8.40 took it as is). */
+static int check_images(const struct opts *o)
+{
+	const char *images[] = { o->add_kernel, o->mb_kernel };
+	for (size_t i = 0; !o->bad_image_okay && i < 2; i++)
+		if (images[i] && images[i][0] == '/' &&
+		    access(images[i], R_OK)) {
+			fprintf(stderr, "grubby: %s: %s\n", images[i],
+				strerror(errno));
+			return 1;
+		}
+	return 0;
+}
+
 static int apply_changes(struct config *cfg, struct opts *o,
 			 const char *prefix, int flags)
 {
@@ -361,6 +399,8 @@ static int apply_changes(struct config *cfg, struct opts *o,
 		if (!tmpl)
 			return 1;
 	}
+	if (check_images(o))
+		return 1;
 	mark_removed(cfg, o->remove_kernel, prefix);
 	mark_removed(cfg, o->remove_mb_kernel, prefix);
 	set_default_image(cfg, o->add_kernel != NULL, o->set_default,
@@ -445,6 +485,8 @@ static int run(struct opts *o, const struct dialect *d, const char *path)
 	if (to_file && safe_file_lock(&sf, out))
 		return 1;
 	int rc = 1;
+	if (check_values(o))
+		goto done;
 	struct config *cfg = config_read(path, d, o->efi, o->env, !displays);
 	if (!cfg)
 		goto done;

@@ -208,8 +208,38 @@ static void join_value(struct line *l)
 
 /* "menuentry 'a b' --class x {" becomes three elements: the keyword, the
  * title without its quotes, and everything after the title. */
+/* a title quoted the way GRUB's scripts quote ('it'\''s'): read as GRUB
+ * reads it. Returns false for the plain forms, which join_menuentry keeps
+ * reading as grubby always did. */
+static bool join_escaped_title(struct line *l)
+{
+	if (!l->raw)
+		return false;
+	const char *p = l->raw + strlen(l->indent) + strlen(l->el[0].item);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *end;
+	char *title = grub_word(p, &end);
+	size_t span = (size_t)(end - p);
+	bool plain = !memchr(p, '\\', span) &&
+		     (!is_quote(*p) || (span >= 2 && end[-1] == *p &&
+					!memchr(p + 1, *p, span - 2)));
+	if (plain)
+		return false;
+	const char *rest = end;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	l->el[1] = (struct element){ title,
+		gb_strndup(end, (size_t)(rest - end)) };
+	l->el[2] = (struct element){ gb_strdup(rest), "" };
+	l->nelem = 3;
+	return true;
+}
+
 static void join_menuentry(struct line *l)
 {
+	if (join_escaped_title(l))
+		return;
 	size_t len = 1;
 	for (int i = 1; i < l->nelem; i++)
 		len += strlen(l->el[i].item) + strlen(l->el[i].indent);

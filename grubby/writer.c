@@ -3,6 +3,17 @@
 
 #include <string.h>
 
+/* GRUB reads "value" back as value: nothing in it expands or escapes */
+static bool same_in_double_quotes(const char *v)
+{
+	if (strpbrk(v, "\"$`"))
+		return false;
+	for (const char *p = strchr(v, '\\'); p; p = strchr(p + 2, '\\'))
+		if (p[1] == '\\' || p[1] == '\n' || p[1] == '\0')
+			return false;
+	return true;
+}
+
 /* a separator without its trailing blanks */
 static size_t visible_len(const char *s)
 {
@@ -26,10 +37,11 @@ int line_write(FILE *out, const struct line *l, const struct dialect *d)
 			/* the title was read without its quotes */
 			if (is_quote(*e->item))
 				fputs(e->item, out);
-			else if (strchr(e->item, '\''))
+			else if (strchr(e->item, '\'') &&
+				 same_in_double_quotes(e->item))
 				fprintf(out, "\"%s\"", e->item);
 			else
-				fprintf(out, "'%s'", e->item);
+				fputs(grub_quote(e->item), out);
 			fputs(e->indent, out);
 			continue;
 		}

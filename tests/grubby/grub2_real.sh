@@ -110,4 +110,27 @@ EOF2
 else
   skip "the check agrees with grub-script-check" "grub-script-check not installed"
 fi
+# titles with quotes read back as written, the way GRUB reads them
+for title in "it's \"quoted\"" 'costs $5' "Bob's kernel" 'a\b "c"'; do
+  cp "$CFG" t.cfg
+  "${G[@]}" -c t.cfg --add-kernel=/boot/vmlinuz-6.2.0 --title="$title" || fail "title [$title]: grubby failed"
+  check_eq "title [$title] reads back" "$title" \
+    "$("${G[@]}" -c t.cfg --info=/boot/vmlinuz-6.2.0 | sed -n 's/^title=//p')"
+  valid "title [$title]" t.cfg
+  # the copy of the echo line quotes it too; untouched entries stay
+  check_eq "title [$title]: nothing else changed" 0 "$(changed t.cfg | grep -v 'set default=' | grep -c '^<')"
+done
+# what cannot be one GRUB word is refused, the file untouched
+rejected() { # NAME PATTERN ARGS...
+  local name=$1 pattern=$2; shift 2
+  cp "$CFG" r.cfg
+  local err rc; err=$("$GRUBBY" --grub2 --boot-filesystem=/boot -c r.cfg "$@" 2>&1); rc=$?
+  if [ $rc -ne 0 ] && [[ $err =~ $pattern ]] && cmp -s "$CFG" r.cfg; then ok "$name"; else fail "$name"; echo "#   rc=$rc err=$err"; fi
+}
+rejected "title with a newline refused" "one line" --bad-image-okay --add-kernel=/boot/vmlinuz-6.2.0 --title=$'two\nlines'
+rejected "kernel path with a blank refused" "/boot/my kernel: a path with blanks" --bad-image-okay \
+  --add-kernel="/boot/my kernel" --title=x
+rejected "initrd path with a quote refused" "a path with blanks, quotes" --bad-image-okay \
+  --add-kernel=/boot/vmlinuz-6.2.0 --initrd="/boot/it's" --title=x
+rejected "missing kernel refused" "/nonexistent/vmlinuz: No such file" --add-kernel=/nonexistent/vmlinuz --title=x
 done_testing
