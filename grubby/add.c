@@ -70,7 +70,8 @@ static void copy(struct add_state *s, const struct line *tmpl, const char *val)
 }
 
 /* The title goes in unquoted: the writer quotes it, with double quotes
- * when it holds a single quote ('Bob's' would not be a GRUB word). */
+ * when it holds a single quote and nothing else GRUB would expand, else
+ * the way GRUB's own scripts do ('Bob'\''s'). */
 static char *quoted_title(const char *title)
 {
 	return gb_strdup(title);
@@ -94,12 +95,15 @@ static void copy_kernel_line(struct add_state *s, struct line *t)
 		add(s, LT_HYPER, t->indent, mb);
 		/* grub2 entries are indented by their braces, not by the
 		 * indent of the file's last line */
-		if (!cfg->d->entry_end)
+		if (!cfg->d->entry_end) {
+			line_touch(t);
 			t->indent = cfg->secondary_indent;
+		}
 		s->needs &= ~NEED_MB;
 	}
 	if (s->needs & NEED_KERNEL) {
 		if (keyword_by_type(cfg->d, LT_MBMODULE)) {
+			line_touch(t);
 			t->type = LT_MBMODULE;
 			struct line *h = line_by_type(LT_HYPER, s->new->lines);
 			t->el[0].item = gb_strdup(
@@ -133,11 +137,13 @@ static void copy_module_line(struct add_state *s, struct line *t)
 	}
 	/* a Xen template for a plain entry: modules become kernel, initrd */
 	if (s->needs & NEED_KERNEL) {
+		line_touch(t);
 		t->type = preferred_line_type(cfg, LT_KERNEL);
 		t->el[0].item = gb_strdup(key_by_type(cfg->d, t->type));
 		copy(s, t, kernel);
 		s->needs &= ~NEED_KERNEL;
 	} else if (s->needs & NEED_INITRD) {
+		line_touch(t);
 		t->type = preferred_line_type(cfg, LT_INITRD);
 		t->el[0].item = gb_strdup(key_by_type(cfg->d, t->type));
 		copy(s, t, initrd_value(s, t));
@@ -152,7 +158,8 @@ static void copy_echo_line(struct add_state *s, struct line *t,
 	requote(s->cfg->d, t);
 	if (t->nelem > 1 && strstr(t->el[1].item, loading) && master->next &&
 	    is_kernel_type(master->next->type)) {
-		char *text = gb_printf("%s%s'", loading, s->title);
+		char *text = grub_quote(gb_printf("%s%s", loading + 1,
+						  s->title));
 		add(s, LT_ECHO, t->indent, text);
 	} else {
 		copy(s, t, NULL);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static bool is_special_grub2_variable(const char *name)
@@ -55,6 +56,14 @@ static void resolve_default(struct config *cfg, struct line *def)
 	    !strncmp(def->el[2].item, "\"${saved_entry}\"", 16)) {
 		cfg->default_is_saved = true;
 		cfg->default_image = saved_entry_index(cfg, DEFAULT_SAVED_GRUB2);
+	} else if (d->default_is_variable && cfg->has_submenus) {
+		/* GRUB's own numbering, through submenus: "1>2" */
+		const char *v = def->nelem == 3 ? def->el[2].item :
+			def->el[1].item;
+		size_t n = strlen(v);
+		if (n >= 2 && is_quote(v[0]) && v[n - 1] == v[0])
+			v = gb_strndup(v + 1, n - 2);
+		cfg->default_image = menu_path_index(cfg, v);
 	} else if (d->default_is_variable) {
 		const char *v = skip_quotes_and_blanks(
 			def->nelem == 3 ? def->el[2].item : def->el[1].item);
@@ -233,6 +242,8 @@ struct config *config_parse(char *text, const struct dialect *d, bool efi,
 		last = l;
 	}
 
+	if (d == &dialect_grub2)
+		cfg->has_submenus = menu_tree_update(cfg);
 	if (def)
 		resolve_default(cfg, def);
 	else
@@ -240,22 +251,21 @@ struct config *config_parse(char *text, const struct dialect *d, bool efi,
 	return cfg;
 }
 
-/* the whole file, ending in a newline, as the parser wants it */
+/* the whole file, ending in a newline, as the parser wants it; in the
+ * arena, as the lines' raw text points into it */
 static char *read_all(int fd, const char *name)
 {
+	struct stat st;
 	size_t cap = 65536, size = 0;
-	char *buf = malloc(cap + 2);
-	if (!buf)
-		return NULL;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;	/* one more: EOF is seen */
+	char *buf = gb_alloc(cap + 2);
 	for (;;) {
 		if (size == cap) {
-			cap *= 2;
-			char *nb = realloc(buf, cap + 2);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
+			char *nb = gb_alloc(cap * 2 + 2);
+			memcpy(nb, buf, size);
 			buf = nb;
+			cap *= 2;
 		}
 		ssize_t n = read(fd, buf + size, cap - size);
 		if (n < 0) {
@@ -263,7 +273,6 @@ static char *read_all(int fd, const char *name)
 				continue;
 			fprintf(stderr, "grubby: error reading %s: %s\n", name,
 				strerror(errno));
-			free(buf);
 			return NULL;
 		}
 		if (n == 0)
@@ -273,7 +282,6 @@ static char *read_all(int fd, const char *name)
 	if (memchr(buf, '\0', size)) {
 		fprintf(stderr, "grubby: %s: not a text file (contains NUL "
 			"bytes)\n", name);
-		free(buf);
 		return NULL;
 	}
 	if (size == 0 || buf[size - 1] != '\n')
@@ -282,8 +290,10 @@ static char *read_all(int fd, const char *name)
 	return buf;
 }
 
+/* check_script: refuse a grub.cfg that GRUB could not parse (before
+ * changing it) */
 struct config *config_read(const char *path, const struct dialect *d,
-			   bool efi, const char *env_path)
+			   bool efi, const char *env_path, bool check_script)
 {
 	int fd = 0;
 	if (strcmp(path, "-")) {
@@ -299,9 +309,17 @@ struct config *config_read(const char *path, const struct dialect *d,
 		close(fd);
 	if (!text)
 		return NULL;
+	int line;
+	const char *problem;
+	if (check_script && d == &dialect_grub2 &&
+	    grub_script_check(text, strlen(text), &line, &problem)) {
+		fprintf(stderr, "grubby: %s:%d: %s; not a valid GRUB script, "
+			"nothing changed\n", strcmp(path, "-") ? path : "stdin",
+			line, problem);
+		return NULL;
+	}
 	struct config *cfg = config_parse(text, d, efi, env_path);
 	cfg->path = gb_strdup(path);
-	free(text);
 	return cfg;
 }
 
@@ -322,16 +340,17 @@ char *menuentry_title(const struct line *l)
 	for (int i = 1; i < l->nelem; i++)
 		total += strlen(l->el[i].item) + strlen(l->el[i].indent);
 	char *out = gb_alloc(total);
-	strcpy(out, cur + 1);
+	char *end = stpcpy(out, cur + 1);
 	for (int i = 2; i < l->nelem; i++) {
 		const char *item = l->el[i].item;
 		size_t n = strlen(item);
-		strcat(out, l->el[i - 1].indent);
+		end = stpcpy(end, l->el[i - 1].indent);
 		if (n && item[n - 1] == quote) {
-			strncat(out, item, n - 1);
+			memcpy(end, item, n - 1);
+			end[n - 1] = '\0';
 			break;
 		}
-		strcat(out, item);
+		end = stpcpy(end, item);
 	}
 	return out;
 }

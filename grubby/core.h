@@ -13,6 +13,11 @@
 /* lines.c: lines and their elements */
 struct line *line_new(void);
 struct line *line_dup(const struct line *l);
+/* a line about to change: it is written from its words from now on */
+static inline void line_touch(struct line *l)
+{
+	l->raw = NULL;
+}
 struct line *line_by_type(enum line_type type, struct line *l);
 void insert_element(const struct dialect *d, struct line *l,
 		    const char *item, int at);
@@ -28,6 +33,7 @@ void remove_line(struct entry *e, struct line *l);
 bool is_kernel_type(enum line_type t);
 bool is_initrd_type(enum line_type t);
 bool is_quote(char c);
+int path_element(const struct line *l);
 
 /* rootspec.c: "(hd0,0)" and btrfs subvolume prefixes of a path */
 extern const char *gb_mounts_path;
@@ -39,13 +45,25 @@ struct line *parse_line(const struct dialect *d, const char *start,
 void canonicalize_line(const struct dialect *d, struct line *l);
 bool is_bracketed_title(const struct line *l);
 
-/* config.c: a whole config */
+/* config.c: a whole config. The text given to config_parse must live as
+ * long as the config: untouched lines are written from it. */
 struct config *config_parse(char *text, const struct dialect *d,
 			    bool efi, const char *env_path);
 struct config *config_read(const char *path, const struct dialect *d,
-			   bool efi, const char *env_path);
+			   bool efi, const char *env_path, bool check_script);
 char *menuentry_title(const struct line *l);
 char *extract_title(const struct config *cfg, const struct line *l);
+
+/* menutree.c: GRUB 2 submenus */
+bool menu_tree_update(struct config *cfg);
+char *menu_path(const struct entry *e);
+int menu_path_index(struct config *cfg, const char *path);
+
+/* grubscript.c: what GRUB's parser needs of a grub.cfg */
+int grub_script_check(const char *text, size_t len, int *line,
+		      const char **problem);
+char *grub_word(const char *s, const char **end);
+char *grub_quote(const char *value);
 
 /* writer.c */
 int config_write(struct config *cfg, FILE *out);

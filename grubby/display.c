@@ -10,11 +10,12 @@
 static void print_path(const char *key, const char *prefix,
 		       const struct line *l)
 {
-	if (!strncmp(prefix, l->el[1].item, strlen(prefix)))
+	int first = path_element(l);
+	if (!strncmp(prefix, l->el[first].item, strlen(prefix)))
 		printf("%s", key);
 	else
 		printf("%s%s", key, prefix);
-	for (int i = 1; i < l->nelem; i++)
+	for (int i = first; i < l->nelem; i++)
 		printf("%s%s", l->el[i].item, l->el[i].indent);
 	printf("\n");
 }
@@ -42,13 +43,14 @@ static void display_entry(struct config *cfg, struct entry *e,
 		printf("non linux entry\n");
 		return;
 	}
-	if (!strncmp(prefix, l->el[1].item, strlen(prefix)))
-		printf("kernel=%s\n", l->el[1].item);
+	int path = path_element(l);
+	if (!strncmp(prefix, l->el[path].item, strlen(prefix)))
+		printf("kernel=%s\n", l->el[path].item);
 	else
-		printf("kernel=%s%s\n", prefix, l->el[1].item);
+		printf("kernel=%s%s\n", prefix, l->el[path].item);
 
-	if (l->nelem >= 3) {
-		print_args(l, 2, &root);
+	if (l->nelem >= path + 2) {
+		print_args(l, path + 1, &root);
 	} else {
 		struct line *a = line_by_type(LT_KERNELARGS, e->lines);
 		if (a)

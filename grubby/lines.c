@@ -19,6 +19,17 @@ bool is_initrd_type(enum line_type t)
 	return t == LT_INITRD || t == LT_INITRD_EFI || t == LT_INITRD_16;
 }
 
+/* The word holding the file a boot line loads: GRUB's linux, multiboot2
+ * and module2 take options ("module2 --nounzip /initrd") before it. */
+int path_element(const struct line *l)
+{
+	int i = 1;
+	if (l->type & (LT_BOOTABLE | LT_MBMODULE | LT_ANY_INITRD))
+		while (i < l->nelem - 1 && !strncmp(l->el[i].item, "--", 2))
+			i++;
+	return i;
+}
+
 struct line *line_new(void)
 {
 	struct line *l = gb_alloc(sizeof(*l));
@@ -29,6 +40,7 @@ struct line *line_new(void)
 struct line *line_dup(const struct line *src)
 {
 	struct line *l = line_new();
+	l->raw = src->raw;
 	l->indent = gb_strdup(src->indent);
 	l->type = src->type;
 	l->nelem = src->nelem;
@@ -53,6 +65,7 @@ void insert_element(const struct dialect *d, struct line *l,
 {
 	if (at > l->nelem)
 		at = l->nelem;
+	line_touch(l);
 	struct element *el = gb_alloc(sizeof(*el) * (size_t)(l->nelem + 1));
 	if (l->nelem)
 		memcpy(el, l->el, sizeof(*el) * (size_t)l->nelem);
@@ -85,6 +98,7 @@ void remove_element(struct line *l, int at)
 {
 	if (at >= l->nelem)
 		return;
+	line_touch(l);
 	/* the previous word inherits what followed this one */
 	if (at > 1)
 		l->el[at - 1].indent = l->el[at].indent;
@@ -94,13 +108,17 @@ void remove_element(struct line *l, int at)
 }
 
 /* Join quoted phrases that the word splitter broke up back into one
- * element each ("'Loading Linux ...'"). */
+ * element each ("'Loading Linux ...'"); words end up one separator apart.
+ * Linear in the line's length. */
 void requote(const struct dialect *d, struct line *l)
 {
-	struct line n = { .indent = l->indent, .type = l->type };
-	int first_quoted = -1;
+	struct element *el = gb_alloc(sizeof(*el) * (size_t)(l->nelem + 1));
+	int n = 0, first_quoted = -1;
 
-	insert_element(d, &n, l->el[0].item, 0);
+	line_touch(l);
+	if (!l->nelem)
+		return;
+	el[n++].item = l->el[0].item;
 	for (int j = 1; j < l->nelem; j++) {
 		const char *item = l->el[j].item;
 		size_t len = strlen(item);
@@ -108,7 +126,7 @@ void requote(const struct dialect *d, struct line *l)
 			if (is_quote(item[0]))
 				first_quoted = j;
 			else
-				insert_element(d, &n, item, n.nelem);
+				el[n++].item = l->el[j].item;
 			continue;
 		}
 		if (len && is_quote(item[len - 1])) {
@@ -116,22 +134,28 @@ void requote(const struct dialect *d, struct line *l)
 			for (int i = first_quoted; i <= j; i++)
 				total += strlen(l->el[i].item) +
 					 strlen(l->el[i].indent);
-			char *c = gb_alloc(total);
-			c[0] = '\0';
+			char *c = gb_alloc(total), *end = c;
+			*end = '\0';
 			for (int i = first_quoted; i <= j; i++) {
-				strcat(c, l->el[i].item);
-				strcat(c, l->el[i].indent);
+				end = stpcpy(end, l->el[i].item);
+				end = stpcpy(end, l->el[i].indent);
 			}
-			insert_element(d, &n, c, n.nelem);
+			el[n++].item = c;
 			first_quoted = -1;
 		}
 	}
 	/* an unterminated quote keeps its words rather than losing them */
 	if (first_quoted != -1)
 		for (int i = first_quoted; i < l->nelem; i++)
-			insert_element(d, &n, l->el[i].item, n.nelem);
-	l->nelem = n.nelem;
-	l->el = n.el;
+			el[n++].item = l->el[i].item;
+
+	const struct keyword *kw = keyword_by_type(d, l->type);
+	char *sep = gb_strdup(kw && kw->separator ? (char[]){ kw->separator, 0 }
+					       : " ");
+	for (int i = 0; i < n; i++)
+		el[i].indent = i + 1 < n ? sep : "";
+	l->nelem = n;
+	l->el = el;
 }
 
 struct line *add_line_tmpl(struct config *cfg, struct entry *e,
@@ -139,6 +163,8 @@ struct line *add_line_tmpl(struct config *cfg, struct entry *e,
 			   const char *val)
 {
 	struct line *n = line_dup(tmpl);
+	if (val || cfg->efi)
+		line_touch(n);
 	const enum line_type path_types = LT_HYPER | LT_MBMODULE |
 		LT_ANY_KERNEL | LT_ANY_INITRD;
 

@@ -4,10 +4,12 @@
 #include "grubby/safefile.h"
 #include "grubby/scratch.h"
 
+#include <errno.h>
 #include <popt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define GRUBBY_VERSION "8.40"
 #define MAX_EXTRA_INITRDS 16
@@ -356,6 +358,42 @@ static int show_default(struct config *cfg, const char *prefix, int flags,
 	return 0;
 }
 
+/* What no boot loader config can hold, refused before anything is read:
+ * a title of more than one line, a path GRUB would split or unquote. */
+static int check_values(const struct opts *o)
+{
+	if (o->title && strpbrk(o->title, "\n\r")) {
+		fprintf(stderr, "grubby: the title must be one line\n");
+		return 1;
+	}
+	const char *paths[] = { o->add_kernel, o->initrd, o->mb_kernel,
+				o->devtree };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++)
+		if (paths[i] && strpbrk(paths[i], " \t\n\r'\"\\;{}$")) {
+			fprintf(stderr, "grubby: %s: a path with blanks, quotes "
+				"or shell characters cannot go into a boot "
+				"loader config\n", paths[i]);
+			return 1;
+		}
+	return 0;
+}
+
+/* Unless told the images need not exist, a kernel or hypervisor given by
+ * its absolute path must be there. A relative path names the file as the
+ * boot loader sees it, which grubby cannot look at (8.40 took it as is). */
+static int check_images(const struct opts *o)
+{
+	const char *images[] = { o->add_kernel, o->mb_kernel };
+	for (size_t i = 0; !o->bad_image_okay && i < 2; i++)
+		if (images[i] && images[i][0] == '/' &&
+		    access(images[i], R_OK)) {
+			fprintf(stderr, "grubby: %s: %s\n", images[i],
+				strerror(errno));
+			return 1;
+		}
+	return 0;
+}
+
 static int apply_changes(struct config *cfg, struct opts *o,
 			 const char *prefix, int flags)
 {
@@ -365,6 +403,8 @@ static int apply_changes(struct config *cfg, struct opts *o,
 		if (!tmpl)
 			return 1;
 	}
+	if (check_images(o))
+		return 1;
 	mark_removed(cfg, o->remove_kernel, prefix);
 	mark_removed(cfg, o->remove_mb_kernel, prefix);
 	set_default_image(cfg, o->add_kernel != NULL, o->set_default,
@@ -407,6 +447,36 @@ static int write_config(FILE *out, void *cfg)
 	return config_write(cfg, out);
 }
 
+/* a grub.cfg is checked as GRUB will parse it before it goes anywhere */
+static int check_written(const char *text, size_t len, void *arg)
+{
+	const struct config *cfg = arg;
+	int line;
+	const char *problem;
+	if (cfg->d != &dialect_grub2 ||
+	    !grub_script_check(text, len, &line, &problem))
+		return 0;
+	fprintf(stderr, "grubby: %s: the result would not be valid GRUB "
+		"script (line %d: %s); nothing written\n", cfg->path, line,
+		problem);
+	return -1;
+}
+
+static int write_stdout(struct config *cfg)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	if (!mem)
+		return -1;
+	int rc = config_write(cfg, mem);
+	if (fclose(mem) || rc || check_written(text, size, cfg) ||
+	    fwrite(text, 1, size, stdout) != size || fflush(stdout))
+		rc = -1;
+	free(text);
+	return rc;
+}
+
 static int run(struct opts *o, const struct dialect *d, const char *path)
 {
 	const char *prefix = boot_prefix(o, d);
@@ -421,7 +491,9 @@ static int run(struct opts *o, const struct dialect *d, const char *path)
 	if (to_file && safe_file_lock(&sf, out))
 		return 1;
 	int rc = 1;
-	struct config *cfg = config_read(path, d, o->efi, o->env);
+	if (check_values(o))
+		goto done;
+	struct config *cfg = config_read(path, d, o->efi, o->env, !displays);
 	if (!cfg)
 		goto done;
 	if (o->show_default || o->show_default_title || o->show_default_index) {
@@ -437,10 +509,11 @@ static int run(struct opts *o, const struct dialect *d, const char *path)
 	if (apply_changes(cfg, o, prefix, flags))
 		goto done;
 	if (to_file) {
+		sf.check = check_written;
 		rc = safe_file_replace(&sf, write_config, cfg) ? 1 : 0;
 	} else {
-		rc = config_write(cfg, stdout) || fflush(stdout) ? 1 : 0;
-		if (rc)
+		rc = write_stdout(cfg) ? 1 : 0;
+		if (rc && ferror(stdout))
 			fprintf(stderr, "grubby: error writing to standard "
 				"output: %m\n");
 	}

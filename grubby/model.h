@@ -48,21 +48,29 @@ struct element {
 };
 
 struct line {
+	/* the line as read, while nothing has changed it: written back as
+	 * is, so untouched lines stay byte for byte (NULL once changed, and
+	 * for new lines) */
+	const char *raw;
 	char *indent;		/* leading whitespace; whole text of comments */
 	int nelem;
 	struct element *el;
 	struct line *next;
 	enum line_type type;
+	bool hidden;		/* not written: a submenu's line, emptied */
 };
 
 struct entry {
 	struct line *lines;
 	bool skip;		/* marked for removal */
 	bool multiboot;
+	struct menu_block *menu_parent;	/* grub2: its submenu, or the top */
+	int menu_index;		/* grub2: GRUB's number for it there */
 	struct entry *next;
 };
 
 struct dialect;
+struct menu_block;
 struct grubenv_ops;
 
 /* default_image values besides entry indexes */
@@ -80,6 +88,7 @@ struct config {
 	int default_image;
 	int fallback_image;
 	int flags;
+	bool has_submenus;	/* grub2: defaults are GRUB menu paths */
 	bool default_is_saved;	/* grub2 "set default=${saved_entry}" */
 	bool is_modified;
 	bool efi;		/* --efi: prefer linuxefi/initrdefi */

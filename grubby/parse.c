@@ -93,10 +93,10 @@ static void make_comment(struct line *l)
 	for (int i = 0; i < l->nelem; i++)
 		len += strlen(l->el[i].item) + strlen(l->el[i].indent);
 	char *full = gb_alloc(len + 1);
-	strcpy(full, l->indent);
+	char *end = stpcpy(full, l->indent);
 	for (int i = 0; i < l->nelem; i++) {
-		strcat(full, l->el[i].item);
-		strcat(full, l->el[i].indent);
+		end = stpcpy(end, l->el[i].item);
+		end = stpcpy(end, l->el[i].indent);
 	}
 	l->indent = full;
 	l->type = LT_WHITESPACE;
@@ -156,11 +156,14 @@ static void split_set(struct line *l)
 	l->nelem = n;
 }
 
+/* start..end is one line, NUL-terminated at end, that lives as long as
+ * the config (it is the line's raw text) */
 struct line *parse_line(const struct dialect *d, const char *start,
 			const char *end)
 {
 	struct line *l = line_new();
 	const char *p = start;
+	l->raw = start;
 	while (p < end && is_space(*p))
 		p++;
 	l->indent = gb_strndup(start, (size_t)(p - start));
@@ -191,11 +194,12 @@ static void join_value(struct line *l)
 	for (int i = 1; i < l->nelem; i++)
 		len += strlen(l->el[i].item) + strlen(l->el[i].indent);
 	char *buf = gb_alloc(len);
-	buf[0] = '\0';
+	char *end = buf;
+	*end = '\0';
 	for (int i = 1; i < l->nelem; i++) {
-		strcat(buf, l->el[i].item);
+		end = stpcpy(end, l->el[i].item);
 		if (i + 1 != l->nelem)
-			strcat(buf, l->el[i].indent);
+			end = stpcpy(end, l->el[i].indent);
 	}
 	l->el[1].indent = l->el[l->nelem - 1].indent;
 	l->el[1].item = buf;
@@ -204,8 +208,38 @@ static void join_value(struct line *l)
 
 /* "menuentry 'a b' --class x {" becomes three elements: the keyword, the
  * title without its quotes, and everything after the title. */
+/* a title quoted the way GRUB's scripts quote ('it'\''s'): read as GRUB
+ * reads it. Returns false for the plain forms, which join_menuentry keeps
+ * reading as grubby always did. */
+static bool join_escaped_title(struct line *l)
+{
+	if (!l->raw)
+		return false;
+	const char *p = l->raw + strlen(l->indent) + strlen(l->el[0].item);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *end;
+	char *title = grub_word(p, &end);
+	size_t span = (size_t)(end - p);
+	bool plain = !memchr(p, '\\', span) &&
+		     (!is_quote(*p) || (span >= 2 && end[-1] == *p &&
+					!memchr(p + 1, *p, span - 2)));
+	if (plain)
+		return false;
+	const char *rest = end;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	l->el[1] = (struct element){ title,
+		gb_strndup(end, (size_t)(rest - end)) };
+	l->el[2] = (struct element){ gb_strdup(rest), "" };
+	l->nelem = 3;
+	return true;
+}
+
 static void join_menuentry(struct line *l)
 {
+	if (join_escaped_title(l))
+		return;
 	size_t len = 1;
 	for (int i = 1; i < l->nelem; i++)
 		len += strlen(l->el[i].item) + strlen(l->el[i].indent);
@@ -233,12 +267,13 @@ static void join_menuentry(struct line *l)
 	title[tlen] = '\0';
 
 	int count = 0;
+	char *end = extras;
 	quote = '\0';
 	for (int i = 1; i < l->nelem; i++) {
 		const char *t = l->el[i].item;
 		if (count >= 2) {
-			strcat(extras, t);
-			strcat(extras, l->el[i].indent);
+			end = stpcpy(end, t);
+			end = stpcpy(end, l->el[i].indent);
 		}
 		if (is_quote(*t) && quote == '\0') {
 			quote = *t;

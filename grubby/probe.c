@@ -100,7 +100,7 @@ static int probe_stage(const char *stage)
 static int probe_lilo(void)
 {
 	struct config *cfg = config_read("/etc/lilo.conf", &dialect_lilo,
-					 false, NULL);
+					 false, NULL, false);
 	if (!cfg)
 		return 1;
 	struct line *l = line_by_type(LT_BOOT, cfg->lines);
@@ -122,7 +122,7 @@ int bootloader_probe(void)
 	int lilo = 0, grub = 0, grub2 = 0, ext = 0, yaboot = 0, elilo = 0;
 	const char *g2 = dialect_find_config(&dialect_grub2);
 	if (g2)
-		grub2 = !config_read(g2, &dialect_grub2, false, NULL) ? 1 :
+		grub2 = !config_read(g2, &dialect_grub2, false, NULL, false) ? 1 :
 			!access("/etc/grub.d/", R_OK) ? 2 : 1;
 	const char *g1 = dialect_find_config(&dialect_grub);
 	if (g1 && !access(g1, F_OK))

@@ -1,13 +1,16 @@
 /* Atomic, locked replacement of a config file. */
 #include "grubby/safefile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +64,36 @@ static char *resolve_links(const char *path)
 	return cur;
 }
 
+#define TEMP_SUFFIX ".grubby"
+#define TEMP_RANDOM 6	/* the XXXXXX of mkstemp */
+
+/* Temporaries a writer killed mid-write left beside the file. Only called
+ * with the lock held, and every writer holds it while its temporary
+ * exists: whatever matches our name now belongs to a dead writer. */
+static void remove_stale_temporaries(const char *target)
+{
+	char *dir = dir_of(target), *base = base_of(target);
+	DIR *d = dir && base ? opendir(dir) : NULL;
+	if (d) {
+		size_t blen = strlen(base), slen = strlen(TEMP_SUFFIX);
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			const char *n = de->d_name;
+			if (strlen(n) != blen + slen + TEMP_RANDOM ||
+			    strncmp(n, base, blen) ||
+			    strncmp(n + blen, TEMP_SUFFIX, slen))
+				continue;
+			struct stat st;
+			if (!fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISREG(st.st_mode))
+				unlinkat(dirfd(d), n, 0);
+		}
+		closedir(d);
+	}
+	free(dir);
+	free(base);
+}
+
 int safe_file_lock(struct safe_file *sf, const char *path)
 {
 	sf->path = strdup(path);
@@ -84,6 +117,7 @@ int safe_file_lock(struct safe_file *sf, const char *path)
 		sf->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	}
 	int saved = errno;
+	bool have_lock_file = sf->lock_fd >= 0;
 	free(lock);
 	free(dir);
 	free(base);
@@ -105,6 +139,8 @@ int safe_file_lock(struct safe_file *sf, const char *path)
 			return -1;
 		}
 	}
+	if (have_lock_file)
+		remove_stale_temporaries(sf->target);
 	return 0;
 }
 
@@ -142,6 +178,23 @@ static int copy_attributes(const struct safe_file *sf, int fd)
 	return 0;
 }
 
+/* the new file as written, read back through the page cache */
+static int check_written(const struct safe_file *sf, int fd, void *arg)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return fail(sf, "", errno);
+	if (st.st_size == 0)
+		return sf->check("", 0, arg);
+	void *text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			  fd, 0);
+	if (text == MAP_FAILED)
+		return fail(sf, "", errno);
+	int rc = sf->check(text, (size_t)st.st_size, arg);
+	munmap(text, (size_t)st.st_size);
+	return rc;
+}
+
 int safe_file_replace(struct safe_file *sf,
 		      int (*writer)(FILE *out, void *arg), void *arg)
 {
@@ -154,7 +207,7 @@ int safe_file_replace(struct safe_file *sf,
 		fail(sf, "", ENOMEM);
 		goto done;
 	}
-	snprintf(tmp, len, "%s.grubbyXXXXXX", sf->target);
+	snprintf(tmp, len, "%s" TEMP_SUFFIX "XXXXXX", sf->target);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		fail(sf, "", errno);
@@ -175,6 +228,8 @@ int safe_file_replace(struct safe_file *sf,
 		fail(sf, "", errno ? errno : EIO);
 		goto remove;
 	}
+	if (sf->check && check_written(sf, fileno(out), arg))
+		goto remove;
 	if (fsync(fileno(out))) {
 		fail(sf, "", errno);
 		goto remove;

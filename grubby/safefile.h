@@ -11,6 +11,9 @@ struct safe_file {
 	char *path;		/* as given */
 	char *target;		/* the file itself, symlinks resolved */
 	int lock_fd;
+	/* if set, sees the new text before it replaces the old: non-zero
+	 * (after printing why) keeps the old file */
+	int (*check)(const char *text, size_t len, void *arg);
 };
 
 /* Resolve path and take the lock. 0, or -1 after printing why. */

@@ -90,7 +90,7 @@ static bool line_names(const struct line *l, const char *want)
 		return l->nelem > 1 && !strcmp(l->el[1].item, want);
 	if (l->nelem < 2)
 		return false;
-	const char *path = l->el[1].item;
+	const char *path = l->el[path_element(l)].item;
 	return !strcmp(path + root_specifier_len(path), want);
 }
 
@@ -261,7 +261,8 @@ int suitable_image(struct entry *e, const char *prefix, int skip_removed,
 		return 1;
 	}
 
-	const char *path = l->el[1].item + root_specifier_len(l->el[1].item);
+	const char *word = l->el[path_element(l)].item;
+	const char *path = word + root_specifier_len(word);
 	size_t plen = strlen(prefix);
 	bool slash = (plen && prefix[plen - 1] == '/') || path[0] == '/';
 	char *full = gb_printf("%s%s%s", prefix, slash ? "" : "/", path);

@@ -58,7 +58,7 @@ static bool find_arg_line(struct config *cfg, struct entry *e, bool mb,
 	} else {
 		t->line = line_by_type(mb ? LT_HYPER :
 				       LT_ANY_KERNEL | LT_MBMODULE, e->lines);
-		t->first = 2;
+		t->first = t->line ? path_element(t->line) + 1 : 2;
 	}
 	return t->line != NULL;
 }
@@ -91,8 +91,10 @@ static void set_root_line(struct config *cfg, struct entry *e,
 			  const char *dev)
 {
 	struct line *r = line_by_type(LT_ROOT, e->lines);
-	if (r)
+	if (r) {
+		line_touch(r);
 		r->el[1].item = gb_strdup(dev);
+	}
 	else
 		add_line(cfg, e, LT_ROOT, cfg->secondary_indent, dev);
 }
@@ -122,6 +124,7 @@ static void add_args(struct config *cfg, struct entry *e, bool mb,
 			}
 		}
 		if (i < l->nelem && replace) {
+			line_touch(l);
 			l->el[i].item = gb_strdup(*arg);
 		} else if (use_root && !strncmp(*arg, "root=/dev/", 10)) {
 			set_root_line(cfg, e, *arg + 5);

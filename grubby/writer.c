@@ -3,8 +3,31 @@
 
 #include <string.h>
 
+/* GRUB reads "value" back as value: nothing in it expands or escapes */
+static bool same_in_double_quotes(const char *v)
+{
+	if (strpbrk(v, "\"$`"))
+		return false;
+	for (const char *p = strchr(v, '\\'); p; p = strchr(p + 2, '\\'))
+		if (p[1] == '\\' || p[1] == '\n' || p[1] == '\0')
+			return false;
+	return true;
+}
+
+/* a separator without its trailing blanks */
+static size_t visible_len(const char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 int line_write(FILE *out, const struct line *l, const struct dialect *d)
 {
+	if (l->raw)
+		return fputs(l->raw, out) == EOF || fputc('\n', out) == EOF ?
+		       -1 : 0;
 	bool quoted_args = l->type == LT_KERNELARGS && d->args_in_quotes;
 	if (fputs(l->indent, out) == EOF)
 		return -1;
@@ -14,10 +37,11 @@ int line_write(FILE *out, const struct line *l, const struct dialect *d)
 			/* the title was read without its quotes */
 			if (is_quote(*e->item))
 				fputs(e->item, out);
-			else if (strchr(e->item, '\''))
+			else if (strchr(e->item, '\'') &&
+				 same_in_double_quotes(e->item))
 				fprintf(out, "\"%s\"", e->item);
 			else
-				fprintf(out, "'%s'", e->item);
+				fputs(grub_quote(e->item), out);
 			fputs(e->indent, out);
 			continue;
 		}
@@ -27,6 +51,11 @@ int line_write(FILE *out, const struct line *l, const struct dialect *d)
 			return -1;
 		if ((i < l->nelem - 1 || l->type == LT_SET_VARIABLE) &&
 		    fputs(e->indent, out) == EOF)
+			return -1;
+		/* what ends a line is blank, except "name=" with no value */
+		if (i == 0 && l->nelem == 1 && l->type != LT_SET_VARIABLE &&
+		    !quoted_args && fwrite(e->indent, 1, visible_len(e->indent),
+					   out) != visible_len(e->indent))
 			return -1;
 	}
 	if (quoted_args && fputc('"', out) == EOF)
@@ -72,6 +101,12 @@ static void write_default(FILE *out, const char *indent, const char *sep,
 		if (cfg->default_image >= 0 && cfg->d->uses_grubenv)
 			save_default_title(cfg);
 	} else if (cfg->default_image >= 0) {
+		struct entry *e = nth_kept_entry(cfg, cfg->default_image);
+		char *path = cfg->has_submenus && e ? menu_path(e) : NULL;
+		if (path) {
+			fprintf(out, "%sset default=\"%s\"\n", indent, path);
+			return;
+		}
 		if (cfg->d->default_is_index) {
 			if (cfg->d->default_is_variable)
 				fprintf(out, "%sset default=\"%d\"\n", indent,
@@ -81,7 +116,6 @@ static void write_default(FILE *out, const char *indent, const char *sep,
 					cfg->default_image);
 			return;
 		}
-		struct entry *e = nth_kept_entry(cfg, cfg->default_image);
 		if (!e)
 			return;
 		struct line *l = line_by_type(LT_TITLE, e->lines);
@@ -106,7 +140,11 @@ static bool sets_default(const struct config *cfg, const struct line *l)
 int config_write(struct config *cfg, FILE *out)
 {
 	bool wrote_default = false;
+	if (cfg->d == &dialect_grub2)
+		menu_tree_update(cfg);
 	for (struct line *l = cfg->lines; l; l = l->next) {
+		if (l->hidden)
+			continue;
 		if (sets_default(cfg, l) || l->type == LT_DEFAULT) {
 			write_default(out, l->indent, l->el[0].indent, cfg);
 			wrote_default = true;
@@ -126,7 +164,7 @@ int config_write(struct config *cfg, FILE *out)
 		if (e->skip)
 			continue;
 		for (struct line *l = e->lines; l; l = l->next)
-			if (line_write(out, l, cfg->d))
+			if (!l->hidden && line_write(out, l, cfg->d))
 				return -1;
 	}
 	return ferror(out) ? -1 : 0;

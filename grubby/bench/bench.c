@@ -2,6 +2,8 @@
  * grub2 and extlinux configs of 100, 1,000 and 5,000 entries; prints the
  * CPU and wall time (best of five runs) and peak memory of each, and how the cost grows
  * from 1,000 to 5,000 entries (5x the entries should cost about 5x).
+ * Then one grub2 entry whose menuentry line is 1 MB, then 10 MB long
+ * (10x the line should cost about 10x).
  * Usage: grubby-bench [GRUBBY]   (default $BIN/grubby, else build/bin/grubby) */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +105,68 @@ static int best_of(char *const argv[], struct result *best)
 	return 0;
 }
 
+/* a grub2 config whose first menuentry line is about `bytes` long: a
+ * long title and as many words after it */
+static int make_long_line_config(const char *path, size_t bytes)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs("set default=\"0\"\nmenuentry 'Linux", f);
+	for (size_t n = 0; n < bytes / 4; n += 4)
+		fputs(" a b", f);
+	fputs("' --class os", f);
+	for (size_t n = 0; n < bytes / 2; n += 10)
+		fputs(" --class x", f);
+	fputs(" {\n\techo 'Loading Linux ...'\n"
+	      "\tlinux /vmlinuz-6.0.0 root=/dev/sda2 ro quiet\n}\n", f);
+	return fclose(f);
+}
+
+static int long_line_bench(const char *grubby, const char *dir)
+{
+	static const size_t sizes[] = { 1 << 20, 10 << 20 };
+	static const char *const ops[] = { "add", "info" };
+	double ms[2][2];
+	char cfg[256], out[256], env[256];
+	snprintf(cfg, sizeof(cfg), "%s/long.cfg", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(env, sizeof(env), "--env=%s/grubenv", dir);
+	for (int s = 0; s < 2; s++) {
+		if (make_long_line_config(cfg, sizes[s])) {
+			perror("grubby-bench: config");
+			return 1;
+		}
+		char *av[2][16] = {
+			{ (char *)grubby, "--grub2", env, "--bad-image-okay",
+			  "--boot-filesystem=/boot", "-c", cfg, "-o", out,
+			  "--add-kernel=/boot/vmlinuz-7.0.0",
+			  "--title=Linux (7.0.0)", "--copy-default", NULL },
+			{ (char *)grubby, "--grub2", env, "--bad-image-okay",
+			  "--boot-filesystem=/boot", "-c", cfg, "--info=ALL",
+			  NULL },
+		};
+		for (int o = 0; o < 2; o++) {
+			struct result r;
+			if (best_of(av[o], &r)) {
+				fprintf(stderr, "grubby-bench: long line %zu MB "
+					"%s failed\n", sizes[s] >> 20, ops[o]);
+				unlink(cfg);
+				return 1;
+			}
+			ms[s][o] = r.ms;
+			printf("%-9s %4zuMB %-7s %10.2f %10.2f %10ld\n",
+			       "grub2-ln", sizes[s] >> 20, ops[o], r.ms, r.wall,
+			       r.kb);
+		}
+	}
+	unlink(cfg);
+	for (int o = 0; o < 2; o++)
+		printf("%-9s growth 1MB->10MB line,     %-7s x%.1f\n",
+		       "grub2-ln", ops[o], ms[1][o] / ms[0][o]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const dialects[] = { "grub", "grub2", "extlinux" };
@@ -179,6 +243,8 @@ int main(int argc, char **argv)
 			printf("%-9s growth 1000->5000 entries, %-7s x%.1f\n",
 			       dialects[d], ops[o], ms[2][o] / ms[1][o]);
 	}
+	if (long_line_bench(grubby, dir))
+		rc = 1;
 	char path[300];
 	snprintf(path, sizeof(path), "%s/out", dir);
 	unlink(path);
