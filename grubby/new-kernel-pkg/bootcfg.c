@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "grubby/new-kernel-pkg/nkp.h"
@@ -230,19 +231,125 @@ void nkp_free_configs(struct bootcfgs *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int nkp_lock_boot(const char *root)
+/* The lock that serialises new-kernel-pkg runs on one root. It is a file,
+ * ROOT/boot/.new-kernel-pkg.lock, holding "PID what" of the run that holds
+ * it, so a run that has to wait can say for whom; the wait has a limit. */
+static long lock_timeout_seconds(void)
 {
-	char *boot = nkp_in_root(root, "/boot");
-	int fd = boot ? open(boot, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	free(boot);
-	if (fd < 0)
-		return -1; /* no /boot: nothing of ours to protect */
-	/* grubby locks each config on its own lock file; this lock is another
-	 * object, so holding it while grubby runs cannot deadlock */
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			close(fd);
+	const char *env = getenv("NEWKERNELPKG_LOCK_TIMEOUT");
+	char *end = NULL;
+	long s = env && *env ? strtol(env, &end, 10) : -1;
+	return end && !*end && s >= 0 ? s : NKP_LOCK_TIMEOUT_DEFAULT;
+}
+
+/* "PID what" from the lock file, for messages; "" when unknown. */
+static void lock_holder(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static long holder_pid(int fd)
+{
+	char buf[256];
+	lock_holder(fd, buf, sizeof(buf));
+	return strtol(buf, NULL, 10);
+}
+
+static void record_holder(int fd, const char *what)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "%ld %s\n", (long)getpid(), what ? what : "new-kernel-pkg");
+	if (n > 0 && (size_t)n < sizeof(buf) && !ftruncate(fd, 0) && pwrite(fd, buf, (size_t)n, 0) != n)
+		fprintf(stderr, "new-kernel-pkg: warning: cannot record this run in the lock file\n");
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Take the lock on FD, waiting at most the limit; 0, or -1 after saying who holds it. */
+static int wait_for_lock(int fd, const char *path)
+{
+	long limit = lock_timeout_seconds();
+	double deadline = now_seconds() + (double)limit;
+	bool told = false;
+	char holder[256];
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			fprintf(stderr, "new-kernel-pkg: %s: cannot lock: %s; nothing changed\n", path, strerror(errno));
 			return -1;
 		}
-	return fd;
+		lock_holder(fd, holder, sizeof(holder));
+		if (now_seconds() >= deadline) {
+			fprintf(stderr, "new-kernel-pkg: %s is held by pid %s; gave up after %ld s "
+				"(NEWKERNELPKG_LOCK_TIMEOUT); nothing changed\n", path, *holder ? holder : "(unknown)", limit);
+			return -1;
+		}
+		if (!told) {
+			fprintf(stderr, "new-kernel-pkg: waiting up to %ld s for %s, held by pid %s\n", limit, path,
+				*holder ? holder : "(unknown)");
+			told = true;
+		}
+		struct timespec pause = { 0, 100 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* Inside a hook that a new-kernel-pkg run started, that run holds the lock
+ * and waits for us: taking it again would wait forever. */
+static bool held_by_our_caller(int fd)
+{
+	const char *env = getenv(NKP_HOOK_ENV);
+	char *end = NULL;
+	long caller = env && *env ? strtol(env, &end, 10) : 0;
+	return caller > 0 && end && !*end && holder_pid(fd) == caller &&
+	       flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK;
+}
+
+int nkp_lock_boot(const char *root, const char *what)
+{
+	char *boot = nkp_in_root(root, "/boot");
+	char *path = nkp_in_root(root, NKP_LOCK_FILE);
+	int fd = -1, rc = NKP_LOCK_NONE;
+	if (!boot || !path || access(boot, F_OK))
+		goto out; /* no /boot: nothing of ours to protect */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && (errno == EROFS || errno == EACCES)) {
+		free(path); /* a /boot we cannot write: lock the directory, holder unknown */
+		path = boot;
+		boot = NULL;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		fprintf(stderr, "new-kernel-pkg: %s: cannot open the lock: %s; nothing changed\n", path, strerror(errno));
+		rc = NKP_LOCK_FAILED;
+		goto out;
+	}
+	if (held_by_our_caller(fd)) {
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	/* grubby locks each config on its own lock file; this lock is another
+	 * object, so holding it while grubby runs cannot deadlock */
+	if (wait_for_lock(fd, path)) {
+		rc = NKP_LOCK_FAILED;
+		goto out;
+	}
+	if (boot)
+		record_holder(fd, what);
+	rc = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(boot);
+	free(path);
+	return rc;
 }
