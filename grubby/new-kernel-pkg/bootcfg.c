@@ -94,6 +94,33 @@ static bool already_found(const struct bootcfgs *c, const char *path)
 	return found;
 }
 
+/* grub-mkconfig marks each part of what it writes "### BEGIN /etc/grub.d/NN_name ###". */
+static bool written_by_grub_mkconfig(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	while (f && !found && getline(&line, &cap, f) >= 0)
+		found = !strncmp(line, "### BEGIN /etc/grub.d/", 22);
+	free(line);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The custom.cfg beside HOST, a generated grub.cfg. */
+static struct bootcfg companion_of(const char *loader, const char *host)
+{
+	char *copy = strdup(host), *path = NULL;
+	if (!copy || asprintf(&path, "%s/custom.cfg", dirname(copy)) < 0)
+		path = NULL;
+	free(copy);
+	struct stat st;
+	return (struct bootcfg){ .loader = loader, .path = path, .companion = true,
+				 .missing = path && lstat(path, &st) && errno == ENOENT };
+}
+
 void nkp_find_configs(const char *root, struct bootcfgs *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -108,10 +135,34 @@ void nkp_find_configs(const char *root, struct bootcfgs *c)
 				free(host);
 				break;
 			}
-			c->cfg[c->n++] = (struct bootcfg){ .loader = candidates[i].loader, .path = host };
+			struct bootcfg b = { .loader = candidates[i].loader, .path = host };
+			if (!strcmp(b.loader, "--grub2") && written_by_grub_mkconfig(host)) {
+				b = companion_of(b.loader, host);
+				free(host);
+			}
+			if (b.path)
+				c->cfg[c->n++] = b;
 			break;
 		}
 	}
+}
+
+int nkp_create_companion(struct bootcfg *b)
+{
+	static const char header[] =
+		"# Boot entries that new-kernel-pkg adds and removes as kernels come and go.\n"
+		"# grub-mkconfig's /etc/grub.d/41_custom makes GRUB read this file, so they\n"
+		"# stay when update-grub rewrites grub.cfg. Entries of your own may go here too.\n";
+	int fd = open(b->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	bool ok = fd >= 0 && write(fd, header, sizeof(header) - 1) == (ssize_t)sizeof(header) - 1 && !fsync(fd);
+	if (fd >= 0 && (close(fd) || !ok))
+		unlink(b->path);
+	if (!ok) {
+		fprintf(stderr, "new-kernel-pkg: %s: cannot create: %s; nothing changed\n", b->path, strerror(errno));
+		return -1;
+	}
+	b->missing = false;
+	return 0;
 }
 
 int nkp_check_writable(const struct bootcfgs *c)
@@ -122,7 +173,7 @@ int nkp_check_writable(const struct bootcfgs *c)
 		char *copy = strdup(path);
 		const char *dir = copy ? dirname(copy) : ".";
 		/* grubby replaces the file through a new one beside it: both must be writable */
-		if (access(path, W_OK) || access(dir, W_OK | X_OK)) {
+		if ((!c->cfg[i].missing && access(path, W_OK)) || access(dir, W_OK | X_OK)) {
 			fprintf(stderr, "new-kernel-pkg: %s: cannot be rewritten: %s; nothing changed\n", path,
 				strerror(errno));
 			rc = -1;
@@ -170,6 +221,8 @@ int nkp_snapshot_configs(struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct bootcfg *b = &c->cfg[i];
+		if (b->missing)
+			continue;
 		if (read_all(b->path, &b->saved, &b->saved_len, &b->saved_mode)) {
 			fprintf(stderr, "new-kernel-pkg: %s: cannot read: %s; nothing changed\n", b->path, strerror(errno));
 			return -1;
@@ -213,6 +266,12 @@ void nkp_restore_configs(const struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct bootcfg *b = &c->cfg[i];
+		if (b->companion && !b->saved && !b->missing) {
+			/* made by this run: it goes again */
+			if (!unlink(b->path))
+				fprintf(stderr, "new-kernel-pkg: %s: removed (made by this run)\n", b->path);
+			continue;
+		}
 		if (!b->saved || unchanged(b))
 			continue;
 		if (write_back(b))

@@ -72,6 +72,9 @@ char *nkp_resolve_in_root(const char *root, const char *path);
 struct bootcfg {
 	const char *loader; /* grubby's flag: "--grub", "--grub2", "--extlinux", "--elilo" */
 	char *path;         /* on this machine (root prepended) */
+	/* custom.cfg beside a grub.cfg that grub-mkconfig wrote (see
+	 * nkp_find_configs); missing: not there yet, made by the first install */
+	bool companion, missing;
 	char *saved;        /* contents before we ran (snapshot) */
 	size_t saved_len;
 	unsigned saved_mode;
@@ -82,8 +85,14 @@ struct bootcfgs {
 	size_t n;
 };
 
-/* Every config present in ROOT, one per loader, in a fixed order. */
+/* Every config present in ROOT, one per loader, in a fixed order. A GRUB 2
+ * config written by grub-mkconfig (Debian's update-grub rewrites it after
+ * every kernel change) is replaced by custom.cfg beside it, which its
+ * 41_custom part sources at boot: entries there survive update-grub. */
 void nkp_find_configs(const char *root, struct bootcfgs *c);
+/* Make a missing companion custom.cfg (with a comment saying what it is):
+ * 0, or -1 after saying why not. */
+int nkp_create_companion(struct bootcfg *b);
 /* Check each can be rewritten (file and directory writable): 0, or -1 after
  * printing which cannot. */
 int nkp_check_writable(const struct bootcfgs *c);

@@ -3,7 +3,8 @@
 # again, chrooted, in a private mount namespace whose / is a fresh ext4 image
 # on a loop device (so grubby and grub-probe find a real root device with a
 # UUID) holding copy-on-write overlays of this machine's /etc, /var and /usr,
-# an empty /boot, and the worktree at its own path. Every write lands in a
+# an empty /boot, the host's /boot read-only at /host-boot, and the worktree
+# at its own path. Every write lands in a
 # tmpfs that vanishes with the namespace: the host's own /boot, /etc and dpkg
 # database are never touched.
 #
@@ -57,5 +58,8 @@ _private_root_build() {
     mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && mount --bind "$top" "$R$top" ||
     bail "cannot mount /proc, /dev, /sys, /run, /tmp or the worktree"
   chmod 1777 "$R/tmp"
+  # the host's kernels and hypervisors, read-only, for tests to copy into /boot
+  mkdir "$R/host-boot" && mount --bind /boot "$R/host-boot" && mount -o remount,bind,ro "$R/host-boot" ||
+    bail "cannot bind the host's /boot read-only"
   BC_PRIVATE_ROOT=inside chroot "$R" /bin/bash "$self" "$@"
 }

@@ -57,8 +57,8 @@ if make -s rpm >/dev/null 2>&1; then
   for f in /etc/kernel/postinst.d/zz-bootchain /etc/kernel/prerm.d/bootchain /etc/sysconfig/kernel; do
     check "rpm marks $f %config" grep -qx "$f" <<<"$configs"
   done
-  check "rpm has the license (%license)" grep -q '/usr/share/licenses/bootchain/COPYING' <<<"$files"
-  check "rpm has the documentation (%doc)" grep -q '/usr/share/doc/bootchain/README.md' <<<"$files"
+  check "rpm has the license (%license)" grep -Eq '^/usr/share/licenses/bootchain[^/]*/COPYING$' <<<"$files"
+  check "rpm has the documentation (%doc)" grep -Eq '^/usr/share/doc/bootchain[^/]*/README.md$' <<<"$files"
   check "rpm's %check ran the short tests" grep -q '^tests: [0-9]* passed, 0 failed' build/packages/rpm/build.log
   # installing it needs no grubby gone: it does not conflict with itself
   r=$(mktemp -d /tmp/rpmroot-XXXXXX)
