@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The bash completions the packages install, loaded as bash-completion loads
-# them: each completes its options, modes and values.
+# them: each completes its options, modes and values; and new-kernel-pkg's
+# --version and --usage.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -34,6 +35,12 @@ check_eq "bootchain matrix --hypervisor: the kinds" "xen-pv xen-pvh" "$(complete
 check_eq "bootchain matrix --firmware: bios or uefi" "uefi" "$(complete_words _bootchain bootchain matrix --firmware u)"
 check_eq "bootchain inspect: its options" "--json" "$(complete_words _bootchain bootchain inspect --j)"
 check_eq "bootchain inspect KERNEL: files" "$T/initrd.img" "$(complete_words _bootchain bootchain inspect "$T/i")"
+
+# the informational options completion offers
+check_eq "new-kernel-pkg --version" "new-kernel-pkg (bootchain) $(sed -n 's/^#define BOOTCHAIN_VERSION "\(.*\)"/\1/p' "$top/bootchain/bootchain.h")" \
+  "$("$BIN/new-kernel-pkg" --version 2>&1)"
+out=$("$BIN/new-kernel-pkg" --usage 2>/dev/null)
+check_eq "new-kernel-pkg --usage: exit 0, usage on stdout" "0 Usage: new-kernel-pkg" "$? $(head -c 21 <<<"$out")"
 
 # every option the programs accept is offered (their --help is the reference)
 for o in $("$BIN/bootchain" matrix --help 2>&1 | grep -o -- '--[a-z-]*' | sort -u); do
