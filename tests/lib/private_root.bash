@@ -16,7 +16,13 @@ private_root_enter() {
   self="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
   shift
   case ${BC_PRIVATE_ROOT:-} in
-  inside) cd "$BC_PRIVATE_CWD" && PRIVATE_TMP=$(mktemp -d /tmp/test-XXXXXX) && return 0 ;;
+  inside)
+    # never run on the host's own paths: / must be the loop image
+    case $(findmnt -n -o SOURCE /) in
+    /dev/loop*) ;;
+    *) echo "Bail out! private root: / is not the throwaway image"; exit 1 ;;
+    esac
+    cd "$BC_PRIVATE_CWD" && PRIVATE_TMP=$(mktemp -d /tmp/test-XXXXXX) && return 0 ;;
   ?*) _private_root_build "$self" "$@"; exit ;;
   esac
   local why=
@@ -40,6 +46,7 @@ _private_root_build() {
   local self=$1 T=$BC_PRIVATE_ROOT R d top
   shift
   top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  [ "$top" != / ] && [ -f "$top/tests/lib/private_root.bash" ] || { echo "Bail out! private root: no worktree"; exit 1; }
   bail() { echo "Bail out! private root: $*"; exit 1; }
   mount -t tmpfs -o size=3g,mode=0700 bc-private "$T" || bail "cannot mount a tmpfs on $T"
   truncate -s 512M "$T/root.img" && mkfs.ext4 -q -F "$T/root.img" || bail "mkfs.ext4 failed"
