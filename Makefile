@@ -16,11 +16,15 @@ CC       ?= gcc
 AR       ?= ar
 
 WARN     := -Wall -Wextra -Werror
-BASEFLAGS := -std=c11 -O2 -g $(WARN) $(SANFLAGS)
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line (a
+# distribution's build flags: dpkg-buildflags, rpm's %optflags) apply to the
+# host tools; the warnings above always follow them, so they stay errors.
+CFLAGS   ?= -O2 -g
 # host tools and tests
-HOST_CFLAGS := $(BASEFLAGS) -D_GNU_SOURCE -I. -Ihypervisor/include -MMD -MP
-# code shared with the hypervisor: no host headers, no libc beyond what it is given
-FS_CFLAGS := $(BASEFLAGS) -ffreestanding -nostdinc -fno-builtin -Ihypervisor/include -I. -MMD -MP
+HOST_CFLAGS := -std=c11 $(CFLAGS) $(CPPFLAGS) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -I. -Ihypervisor/include -MMD -MP
+# code shared with the hypervisor: no host headers, no libc beyond what it is
+# given, so none of the host's hardening (stack protector, fortify) either
+FS_CFLAGS := -std=c11 -O2 -g $(WARN) $(SANFLAGS) -ffreestanding -nostdinc -fno-builtin -Ihypervisor/include -I. -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 
 PROGRAMS :=
@@ -30,7 +34,7 @@ BENCHES  :=          # commands run by `make bench`
 FUZZERS  :=
 INSTALL_RULES :=
 
-.PHONY: all deps check bench matrix install fuzz clean
+.PHONY: all deps check check-package bench matrix install fuzz clean
 all:
 
 # keep objects make considers intermediate (test objects built through pattern rules)
@@ -67,6 +71,15 @@ check: deps
 
 .PHONY: all-tests
 all-tests: $(PROGRAMS) $(TESTS)
+
+# The short tests a package build runs (dh_auto_test, rpm's %check): the unit
+# tests of what the package installs, and grubby's shell tests. No QEMU boot,
+# no root, no network, no apt; the slow decompressor tests are left to `check`.
+PACKAGE_TESTS = $(filter $(addprefix $(TESTBIN)/,grubby_% nkp_% hv_% loader_% crc_test),$(TESTS)) \
+	$(filter-out %/conformance.sh,$(filter tests/grubby/%,$(TEST_SCRIPTS)))
+.PHONY: check-package
+check-package: $(PROGRAMS) $$(filter $(TESTBIN)/%,$$(PACKAGE_TESTS))
+	@BUILD=$(BUILD) BIN=$(BIN) tests/run-tests $(PACKAGE_TESTS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(filter-out %.sh,$(BENCHES))

@@ -11,3 +11,4 @@ INSTALL_RULES += install-bootchain
 .PHONY: install-bootchain
 install-bootchain: $(BIN)/bootchain
 	install -D -m 0755 $(BIN)/bootchain $(DESTDIR)$(PREFIX)/bin/bootchain
+	install -D -m 0644 bootchain/bootchain.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bootchain

@@ -1,5 +1,5 @@
 # packaging/: Debian and RPM packages built from this tree, with the kernel hooks.
-#   make deb   -> build/packages/bootchain_*.deb   (needs: mk/deps.sh package)
+#   make deb   -> build/packages/bootchain_*.deb with its .changes and .buildinfo (needs: mk/deps.sh package)
 #   make rpm   -> build/packages/bootchain-*.rpm
 PKG_VERSION := $(shell sed -n 's/^Version: *//p' packaging/rpm/bootchain.spec)
 PKG_DIR := build/packages
@@ -11,7 +11,9 @@ deb:
 	git archive HEAD | tar -x -C $(PKG_DIR)/deb/src
 	cp -r packaging/debian $(PKG_DIR)/deb/src/debian
 	cd $(PKG_DIR)/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -30 ../build.log; exit 1; }
-	mv $(PKG_DIR)/deb/*.deb $(PKG_DIR)/ && ls $(PKG_DIR)/*.deb
+	@# the .changes names the .deb and .buildinfo beside it: they move together
+	rm -f $(PKG_DIR)/bootchain_*.deb $(PKG_DIR)/bootchain_*.changes $(PKG_DIR)/bootchain_*.buildinfo
+	mv $(PKG_DIR)/deb/*.deb $(PKG_DIR)/deb/*.changes $(PKG_DIR)/deb/*.buildinfo $(PKG_DIR)/ && ls $(PKG_DIR)/*.deb $(PKG_DIR)/*.changes
 
 rpm:
 	@mk/deps.sh build package

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "grubby/new-kernel-pkg/nkp.h"
@@ -93,6 +94,33 @@ static bool already_found(const struct bootcfgs *c, const char *path)
 	return found;
 }
 
+/* grub-mkconfig marks each part of what it writes "### BEGIN /etc/grub.d/NN_name ###". */
+static bool written_by_grub_mkconfig(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	while (f && !found && getline(&line, &cap, f) >= 0)
+		found = !strncmp(line, "### BEGIN /etc/grub.d/", 22);
+	free(line);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The custom.cfg beside HOST, a generated grub.cfg. */
+static struct bootcfg companion_of(const char *loader, const char *host)
+{
+	char *copy = strdup(host), *path = NULL;
+	if (!copy || asprintf(&path, "%s/custom.cfg", dirname(copy)) < 0)
+		path = NULL;
+	free(copy);
+	struct stat st;
+	return (struct bootcfg){ .loader = loader, .path = path, .companion = true,
+				 .missing = path && lstat(path, &st) && errno == ENOENT };
+}
+
 void nkp_find_configs(const char *root, struct bootcfgs *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -107,10 +135,34 @@ void nkp_find_configs(const char *root, struct bootcfgs *c)
 				free(host);
 				break;
 			}
-			c->cfg[c->n++] = (struct bootcfg){ .loader = candidates[i].loader, .path = host };
+			struct bootcfg b = { .loader = candidates[i].loader, .path = host };
+			if (!strcmp(b.loader, "--grub2") && written_by_grub_mkconfig(host)) {
+				b = companion_of(b.loader, host);
+				free(host);
+			}
+			if (b.path)
+				c->cfg[c->n++] = b;
 			break;
 		}
 	}
+}
+
+int nkp_create_companion(struct bootcfg *b)
+{
+	static const char header[] =
+		"# Boot entries that new-kernel-pkg adds and removes as kernels come and go.\n"
+		"# grub-mkconfig's /etc/grub.d/41_custom makes GRUB read this file, so they\n"
+		"# stay when update-grub rewrites grub.cfg. Entries of your own may go here too.\n";
+	int fd = open(b->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	bool ok = fd >= 0 && write(fd, header, sizeof(header) - 1) == (ssize_t)sizeof(header) - 1 && !fsync(fd);
+	if (fd >= 0 && (close(fd) || !ok))
+		unlink(b->path);
+	if (!ok) {
+		fprintf(stderr, "new-kernel-pkg: %s: cannot create: %s; nothing changed\n", b->path, strerror(errno));
+		return -1;
+	}
+	b->missing = false;
+	return 0;
 }
 
 int nkp_check_writable(const struct bootcfgs *c)
@@ -121,7 +173,7 @@ int nkp_check_writable(const struct bootcfgs *c)
 		char *copy = strdup(path);
 		const char *dir = copy ? dirname(copy) : ".";
 		/* grubby replaces the file through a new one beside it: both must be writable */
-		if (access(path, W_OK) || access(dir, W_OK | X_OK)) {
+		if ((!c->cfg[i].missing && access(path, W_OK)) || access(dir, W_OK | X_OK)) {
 			fprintf(stderr, "new-kernel-pkg: %s: cannot be rewritten: %s; nothing changed\n", path,
 				strerror(errno));
 			rc = -1;
@@ -169,6 +221,8 @@ int nkp_snapshot_configs(struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct bootcfg *b = &c->cfg[i];
+		if (b->missing)
+			continue;
 		if (read_all(b->path, &b->saved, &b->saved_len, &b->saved_mode)) {
 			fprintf(stderr, "new-kernel-pkg: %s: cannot read: %s; nothing changed\n", b->path, strerror(errno));
 			return -1;
@@ -212,6 +266,12 @@ void nkp_restore_configs(const struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct bootcfg *b = &c->cfg[i];
+		if (b->companion && !b->saved && !b->missing) {
+			/* made by this run: it goes again */
+			if (!unlink(b->path))
+				fprintf(stderr, "new-kernel-pkg: %s: removed (made by this run)\n", b->path);
+			continue;
+		}
 		if (!b->saved || unchanged(b))
 			continue;
 		if (write_back(b))
@@ -230,19 +290,125 @@ void nkp_free_configs(struct bootcfgs *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int nkp_lock_boot(const char *root)
+/* The lock that serialises new-kernel-pkg runs on one root. It is a file,
+ * ROOT/boot/.new-kernel-pkg.lock, holding "PID what" of the run that holds
+ * it, so a run that has to wait can say for whom; the wait has a limit. */
+static long lock_timeout_seconds(void)
 {
-	char *boot = nkp_in_root(root, "/boot");
-	int fd = boot ? open(boot, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	free(boot);
-	if (fd < 0)
-		return -1; /* no /boot: nothing of ours to protect */
-	/* grubby locks each config on its own lock file; this lock is another
-	 * object, so holding it while grubby runs cannot deadlock */
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			close(fd);
+	const char *env = getenv("NEWKERNELPKG_LOCK_TIMEOUT");
+	char *end = NULL;
+	long s = env && *env ? strtol(env, &end, 10) : -1;
+	return end && !*end && s >= 0 ? s : NKP_LOCK_TIMEOUT_DEFAULT;
+}
+
+/* "PID what" from the lock file, for messages; "" when unknown. */
+static void lock_holder(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static long holder_pid(int fd)
+{
+	char buf[256];
+	lock_holder(fd, buf, sizeof(buf));
+	return strtol(buf, NULL, 10);
+}
+
+static void record_holder(int fd, const char *what)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "%ld %s\n", (long)getpid(), what ? what : "new-kernel-pkg");
+	if (n > 0 && (size_t)n < sizeof(buf) && !ftruncate(fd, 0) && pwrite(fd, buf, (size_t)n, 0) != n)
+		fprintf(stderr, "new-kernel-pkg: warning: cannot record this run in the lock file\n");
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Take the lock on FD, waiting at most the limit; 0, or -1 after saying who holds it. */
+static int wait_for_lock(int fd, const char *path)
+{
+	long limit = lock_timeout_seconds();
+	double deadline = now_seconds() + (double)limit;
+	bool told = false;
+	char holder[256];
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			fprintf(stderr, "new-kernel-pkg: %s: cannot lock: %s; nothing changed\n", path, strerror(errno));
 			return -1;
 		}
-	return fd;
+		lock_holder(fd, holder, sizeof(holder));
+		if (now_seconds() >= deadline) {
+			fprintf(stderr, "new-kernel-pkg: %s is held by pid %s; gave up after %ld s "
+				"(NEWKERNELPKG_LOCK_TIMEOUT); nothing changed\n", path, *holder ? holder : "(unknown)", limit);
+			return -1;
+		}
+		if (!told) {
+			fprintf(stderr, "new-kernel-pkg: waiting up to %ld s for %s, held by pid %s\n", limit, path,
+				*holder ? holder : "(unknown)");
+			told = true;
+		}
+		struct timespec pause = { 0, 100 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* Inside a hook that a new-kernel-pkg run started, that run holds the lock
+ * and waits for us: taking it again would wait forever. */
+static bool held_by_our_caller(int fd)
+{
+	const char *env = getenv(NKP_HOOK_ENV);
+	char *end = NULL;
+	long caller = env && *env ? strtol(env, &end, 10) : 0;
+	return caller > 0 && end && !*end && holder_pid(fd) == caller &&
+	       flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK;
+}
+
+int nkp_lock_boot(const char *root, const char *what)
+{
+	char *boot = nkp_in_root(root, "/boot");
+	char *path = nkp_in_root(root, NKP_LOCK_FILE);
+	int fd = -1, rc = NKP_LOCK_NONE;
+	if (!boot || !path || access(boot, F_OK))
+		goto out; /* no /boot: nothing of ours to protect */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && (errno == EROFS || errno == EACCES)) {
+		free(path); /* a /boot we cannot write: lock the directory, holder unknown */
+		path = boot;
+		boot = NULL;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		fprintf(stderr, "new-kernel-pkg: %s: cannot open the lock: %s; nothing changed\n", path, strerror(errno));
+		rc = NKP_LOCK_FAILED;
+		goto out;
+	}
+	if (held_by_our_caller(fd)) {
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	/* grubby locks each config on its own lock file; this lock is another
+	 * object, so holding it while grubby runs cannot deadlock */
+	if (wait_for_lock(fd, path)) {
+		rc = NKP_LOCK_FAILED;
+		goto out;
+	}
+	if (boot)
+		record_holder(fd, what);
+	rc = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(boot);
+	free(path);
+	return rc;
 }

@@ -68,7 +68,7 @@ static void add(struct run_argv *a, const char *opt, const char *value)
 		run_argv_add(a, opt);
 }
 
-static void add_install(struct run_argv *a, const struct nkp_plan *p, bool debug)
+static void add_install(struct run_argv *a, const struct nkp_plan *p, const struct bootcfg *cfg, bool debug)
 {
 	add(a, "--add-kernel", p->kernel);
 	if (p->initrd)
@@ -90,7 +90,8 @@ static void add_install(struct run_argv *a, const struct nkp_plan *p, bool debug
 		/* by path rather than upstream's TITLE=: a reinstall under another
 		 * title (banner, os-release, hypervisor added) still leaves one entry */
 		add(a, "--remove-kernel", p->kernel);
-		if (p->make_default)
+		/* an index in custom.cfg is not one of the whole menu */
+		if (p->make_default && !cfg->companion)
 			add(a, "--make-default", NULL);
 	} else {
 		run_argv_addf(a, "--title=%s" DEBUG_TITLE, p->title);
@@ -114,7 +115,7 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 	switch (action) {
 	case NKP_ADD:
 	case NKP_ADD_DEBUG:
-		add_install(&a, p, action == NKP_ADD_DEBUG);
+		add_install(&a, p, cfg, action == NKP_ADD_DEBUG);
 		break;
 	case NKP_REMOVE_KERNEL:
 		add(&a, "--remove-kernel", p->kernel);
@@ -183,11 +184,33 @@ static bool skip_for_multiboot(const struct nkp_plan *p, const struct bootcfg *c
 	return true;
 }
 
+/* A custom.cfg not there yet: nothing to remove or update; an install makes it. */
+static int prepare_companion(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action)
+{
+	if (!cfg->missing)
+		return 0;
+	if (action != NKP_ADD)
+		return 1;
+	if (p->make_default)
+		fprintf(stderr, "new-kernel-pkg: %s: the default entry is GRUB_DEFAULT in /etc/default/grub here; "
+			"not changed\n", cfg->path);
+	if (p->verbose)
+		fprintf(stderr, "grub.cfg is written by grub-mkconfig: entries go to %s\n", cfg->path);
+	return nkp_create_companion(cfg);
+}
+
 int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_grubby_action action)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (skip_for_multiboot(p, &c->cfg[i], action))
 			continue;
+		int made = prepare_companion(p, &c->cfg[i], action);
+		if (made > 0)
+			continue;
+		if (made < 0) {
+			nkp_restore_configs(c);
+			return -1;
+		}
 		if (p->verbose)
 			fprintf(stderr, "%s %s in %s\n",
 				action == NKP_REMOVE_KERNEL ? "removing" : action == NKP_UPDATE_KERNEL ? "updating" : "adding",

@@ -34,6 +34,9 @@ static int run_hook(const char *root, const char *in_system, const char *version
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		char caller[32];
+		snprintf(caller, sizeof(caller), "%ld", (long)getppid());
+		setenv(NKP_HOOK_ENV, caller, 1);
 		if (in_root(root) && (chroot(root) || chdir("/"))) {
 			fprintf(stderr, "new-kernel-pkg: cannot chroot to %s: %s\n", root, strerror(errno));
 			_exit(126);
@@ -80,6 +83,14 @@ static int run_hook_dir(const char *root, const char *dir, const char *version, 
 
 int nkp_run_hooks(const char *root, const char *dir, const char *version, const char *image, bool verbose)
 {
+	const char *caller = getenv(NKP_HOOK_ENV);
+	if (caller && *caller) {
+		/* the run that started us is running these hooks: running them
+		 * again would start us again, without end */
+		if (verbose)
+			fprintf(stderr, "not running %s.d hooks: started by a hook of new-kernel-pkg (pid %s)\n", dir, caller);
+		return 0;
+	}
 	char *base = NULL, *per_version = NULL;
 	if (asprintf(&base, "/etc/kernel/%s.d", dir) < 0)
 		return -1;

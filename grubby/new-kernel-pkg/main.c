@@ -397,10 +397,8 @@ static void free_job(struct job *j)
 int main(int argc, char **argv)
 {
 	struct nkp_options o;
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		nkp_usage(stdout);
+	if (nkp_info_option(argc, argv) == 0)
 		return 0;
-	}
 	if (nkp_parse_options(argc, argv, &o)) {
 		nkp_usage(stderr);
 		return 1;
@@ -408,7 +406,11 @@ int main(int argc, char **argv)
 	struct job j = { .o = &o, .self = argv[0] };
 	int rc = init_plan(&j);
 	/* one run at a time per root: snapshots and restores must not interleave */
-	int lock = rc ? -1 : nkp_lock_boot(j.p.root);
+	char what[256];
+	nkp_describe_run(&o, what, sizeof(what));
+	int lock = rc ? NKP_LOCK_NONE : nkp_lock_boot(j.p.root, what);
+	if (lock == NKP_LOCK_FAILED)
+		rc = -1;
 	if (!rc)
 		rc = nkp_load_settings(&o, j.p.root, &j.s);
 	if (!rc) {

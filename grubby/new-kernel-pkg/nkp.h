@@ -30,6 +30,10 @@ struct nkp_options {
  * then prints the usage and exits 1, as the shell version did). */
 int nkp_parse_options(int argc, char **argv, struct nkp_options *o);
 void nkp_usage(FILE *to);
+/* --help, --usage or --version alone: print and return 0; -1 otherwise. */
+int nkp_info_option(int argc, char **argv);
+/* "new-kernel-pkg --MODE VERSION", as the lock file records a run. */
+void nkp_describe_run(const struct nkp_options *o, char *buf, size_t size);
 
 /* ----- settings.c: /etc/sysconfig/kernel, os-release, fstab ----- */
 struct nkp_settings {
@@ -80,6 +84,9 @@ char *nkp_resolve_in_root(const char *root, const char *path);
 struct bootcfg {
 	const char *loader; /* grubby's flag: "--grub", "--grub2", "--extlinux", "--elilo" */
 	char *path;         /* on this machine (root prepended) */
+	/* custom.cfg beside a grub.cfg that grub-mkconfig wrote (see
+	 * nkp_find_configs); missing: not there yet, made by the first install */
+	bool companion, missing;
 	char *saved;        /* contents before we ran (snapshot) */
 	size_t saved_len;
 	unsigned saved_mode;
@@ -90,8 +97,14 @@ struct bootcfgs {
 	size_t n;
 };
 
-/* Every config present in ROOT, one per loader, in a fixed order. */
+/* Every config present in ROOT, one per loader, in a fixed order. A GRUB 2
+ * config written by grub-mkconfig (Debian's update-grub rewrites it after
+ * every kernel change) is replaced by custom.cfg beside it, which its
+ * 41_custom part sources at boot: entries there survive update-grub. */
 void nkp_find_configs(const char *root, struct bootcfgs *c);
+/* Make a missing companion custom.cfg (with a comment saying what it is):
+ * 0, or -1 after saying why not. */
+int nkp_create_companion(struct bootcfg *b);
 /* Check each can be rewritten (file and directory writable): 0, or -1 after
  * printing which cannot. */
 int nkp_check_writable(const struct bootcfgs *c);
@@ -99,10 +112,19 @@ int nkp_snapshot_configs(struct bootcfgs *c);
 /* Put every config back as snapshotted; prints what it restored. */
 void nkp_restore_configs(const struct bootcfgs *c);
 void nkp_free_configs(struct bootcfgs *c);
-/* Serialise new-kernel-pkg runs on one root: an exclusive flock on ROOT/boot,
- * held until the returned descriptor is closed (at exit). -1 when there is no
- * /boot to lock. */
-int nkp_lock_boot(const char *root);
+/* Serialise new-kernel-pkg runs on one root: an exclusive flock on
+ * ROOT/boot/.new-kernel-pkg.lock, which records "PID WHAT" of its holder,
+ * held until the returned descriptor is closed (at exit). A run waits at
+ * most $NEWKERNELPKG_LOCK_TIMEOUT seconds (default below), then fails naming
+ * the holder. A run started from a hook of the run holding the lock (see
+ * NKP_HOOK_ENV) does not wait for it: its caller is waiting for it.
+ * Returns the descriptor, NKP_LOCK_NONE (no /boot, or the caller holds it)
+ * or NKP_LOCK_FAILED after saying why. */
+#define NKP_LOCK_FILE "/boot/.new-kernel-pkg.lock"
+#define NKP_LOCK_TIMEOUT_DEFAULT 300
+#define NKP_LOCK_NONE (-1)
+#define NKP_LOCK_FAILED (-2)
+int nkp_lock_boot(const char *root, const char *what);
 
 /* ----- grubby.c: what grubby is asked to do ----- */
 struct nkp_plan {
@@ -137,8 +159,15 @@ void nkp_free_argv(char **argv);
 int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_grubby_action action);
 
 /* ----- hooks.c: /etc/kernel hook directories, deferred work ----- */
+/* Set to new-kernel-pkg's pid in the environment of every hook it runs. A
+ * new-kernel-pkg started from such a hook runs no hooks itself and does not
+ * wait for the lock its caller holds; the package's own hooks do nothing
+ * under it (the run that started them does their work). */
+#define NKP_HOOK_ENV "NEWKERNELPKG_HOOK_OF"
+
 /* Run the executables in ROOT/etc/kernel/DIR.d and .../DIR.d/VERSION in name
- * order with VERSION and IMAGE (chrooted into ROOT when one is given).
+ * order with VERSION and IMAGE (chrooted into ROOT when one is given), with
+ * NKP_HOOK_ENV set; nothing when this run was itself started by a hook.
  * Returns 0, or -1 after naming the hook that failed. */
 int nkp_run_hooks(const char *root, const char *dir, const char *version, const char *image, bool verbose);
 /* Pending work of an install made with --package during an RPM transaction. */

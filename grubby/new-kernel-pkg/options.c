@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bootchain/bootchain.h"
 #include "grubby/new-kernel-pkg/nkp.h"
 
 void nkp_usage(FILE *to)
@@ -19,7 +20,24 @@ void nkp_usage(FILE *to)
 		"       [--host-only] [--devtree=<devicetree.dtb>] [--devtreedir=</devicetree/path/>]\n"
 		"       [--kernel-image=<path>] [--kernel-name=<name>] [--root=<dir>]\n"
 		"       <--install | --remove | --update | --rpmposttrans> <kernel-version>\n"
-		"       (ex: new-kernel-pkg --mkinitrd --depmod --install 2.4.7-2)\n");
+		"       (ex: new-kernel-pkg --mkinitrd --depmod --install 2.4.7-2)\n"
+		"       new-kernel-pkg --help | --usage | --version\n");
+}
+
+int nkp_info_option(int argc, char **argv)
+{
+	if (argc != 2)
+		return -1;
+	const char *a = argv[1];
+	if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "--usage")) {
+		nkp_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(a, "--version")) {
+		printf("new-kernel-pkg (bootchain) %s\n", BOOTCHAIN_VERSION);
+		return 0;
+	}
+	return -1;
 }
 
 struct flag_option {
@@ -171,6 +189,15 @@ static int check_combination(const struct nkp_options *o)
 		return -1;
 	}
 	return 0;
+}
+
+void nkp_describe_run(const struct nkp_options *o, char *buf, size_t size)
+{
+	const char *mode = "";
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (modes[i].mode == o->mode)
+			mode = modes[i].name;
+	snprintf(buf, size, "new-kernel-pkg %s %s", mode, o->version ? o->version : "");
 }
 
 int nkp_parse_options(int argc, char **argv, struct nkp_options *o)

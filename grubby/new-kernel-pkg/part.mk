@@ -17,3 +17,5 @@ INSTALL_RULES += install-new-kernel-pkg
 install-new-kernel-pkg: $(BIN)/new-kernel-pkg
 	install -D -m 0755 $(BIN)/new-kernel-pkg $(DESTDIR)$(PREFIX)/sbin/new-kernel-pkg
 	install -D -m 0644 grubby/new-kernel-pkg/new-kernel-pkg.8 $(DESTDIR)$(PREFIX)/share/man/man8/new-kernel-pkg.8
+	install -D -m 0644 grubby/new-kernel-pkg/new-kernel-pkg.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/new-kernel-pkg
