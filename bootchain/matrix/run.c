@@ -7,10 +7,10 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "tests/matrix/progress.h"
-#include "tests/matrix/run.h"
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/progress.h"
+#include "bootchain/matrix/run.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 
 /* Memory each running cell costs the host: the guest plus QEMU's own overhead. */
 #define CELL_OVERHEAD_MB 384
@@ -77,8 +77,9 @@ static void reap(struct mx_cell *cell, int status)
 		       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-static void draw(const struct mx_options *opt, const struct mx_plan *plan, int done, int total,
-		 double start, const struct running *run, int jobs)
+static void draw(const struct mx_options *opt, const struct mx_plan *plan,
+		 const struct mx_cell *shared, int done, int total, double start,
+		 const struct running *run, int jobs)
 {
 	const char *names[MX_MAX_HVS * 2];
 	char bufs[MX_MAX_HVS * 2][256];
@@ -86,7 +87,12 @@ static void draw(const struct mx_options *opt, const struct mx_plan *plan, int d
 	for (int j = 0; j < jobs && n < MX_MAX_HVS * 2; j++) {
 		if (!run[j].pid)
 			continue;
-		mx_cell_name(plan, &plan->cells[run[j].cell], bufs[n], sizeof(bufs[n]));
+		char name[200], doing[sizeof(shared->doing)];
+		mx_cell_name(plan, &plan->cells[run[j].cell], name, sizeof(name));
+		/* written by the cell's process as it goes: copy, then make sure it ends */
+		memcpy(doing, shared[run[j].cell].doing, sizeof(doing));
+		doing[sizeof(doing) - 1] = '\0';
+		mx_fmt(bufs[n], sizeof(bufs[n]), doing[0] ? "%s (%s)" : "%s", name, doing);
 		names[n] = bufs[n];
 		n++;
 	}
@@ -142,7 +148,7 @@ int mx_run_cells(const struct mx_options *opt, struct mx_plan *plan)
 			}
 			break;
 		}
-		draw(opt, plan, done, plan->ncells, start, run, jobs);
+		draw(opt, plan, shared, done, plan->ncells, start, run, jobs);
 		if (interrupted && !killed) {
 			/* each cell is a process group: its QEMU goes with it */
 			for (int j = 0; j < jobs; j++)
@@ -165,7 +171,7 @@ int mx_run_cells(const struct mx_options *opt, struct mx_plan *plan)
 			done++;
 		}
 	}
-	draw(opt, plan, done, plan->ncells, start, run, jobs);
+	draw(opt, plan, shared, done, plan->ncells, start, run, jobs);
 	if (opt->progress)
 		mx_progress_end(stderr);
 	memcpy(plan->cells, shared, bytes);
