@@ -32,8 +32,8 @@ enum mx_stage_id {
 	MX_ST_BOOT,
 	MX_ST_TOOLSTACK,
 	MX_ST_PV_GUEST,
+	MX_ST_BALLOON,          /* before save-restore: a smaller guest saves faster */
 	MX_ST_SAVE_RESTORE,
-	MX_ST_BALLOON,
 	MX_ST_PVH_GUEST,
 	MX_ST_PVGRUB_GUEST,
 	MX_ST_SHUTDOWN,

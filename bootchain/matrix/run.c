@@ -28,17 +28,20 @@ static long mem_available_mb(void)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
-int mx_jobs(const struct mx_options *opt)
+/* cell_mb: the most any cell's QEMU gets (cells with guests get more than --memory) */
+static int jobs_for(const struct mx_options *opt, int cell_mb)
 {
 	if (opt->jobs > 0)
 		return opt->jobs;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	long mem = mem_available_mb();
 	long jobs = cores > 0 ? cores : 1;
-	if (mem > 0 && mem / (opt->mem_mb + CELL_OVERHEAD_MB) < jobs)
-		jobs = mem / (opt->mem_mb + CELL_OVERHEAD_MB);
+	if (mem > 0 && mem / (cell_mb + CELL_OVERHEAD_MB) < jobs)
+		jobs = mem / (cell_mb + CELL_OVERHEAD_MB);
 	return jobs < 1 ? 1 : (int)jobs;
 }
+
+int mx_jobs(const struct mx_options *opt) { return jobs_for(opt, opt->mem_mb); }
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -110,7 +113,11 @@ int mx_run_cells(const struct mx_options *opt, struct mx_plan *plan)
 		return -1;
 	}
 	memcpy(shared, plan->cells, bytes);
-	int jobs = mx_jobs(opt);
+	int most = opt->mem_mb;
+	for (int i = 0; i < plan->ncells; i++)
+		if (mx_cell_memory_mb(opt, &plan->cells[i]) > most)
+			most = mx_cell_memory_mb(opt, &plan->cells[i]);
+	int jobs = jobs_for(opt, most);
 	if (jobs > MX_MAX_HVS * 2)
 		jobs = MX_MAX_HVS * 2;
 	struct running run[MX_MAX_HVS * 2] = { { 0, 0 } };

@@ -155,7 +155,15 @@ boot_guest() { # boot_guest NAME TYPE MEMORY MAC [KERNEL]
 	return 0
 }
 
-pv_guest() { boot_guest pv pv 256 00:16:3e:00:00:01; s=$?; show_console pv; return $s; }
+# a guest that failed its stage is destroyed: it would only slow the next stages down
+ended_badly() {
+	show_console "$1"
+	[ "$2" = 0 ] && return 0
+	xl destroy "$1" >/dev/null 2>&1
+	return 1
+}
+
+pv_guest() { boot_guest pv pv 256 00:16:3e:00:00:01; ended_badly pv $?; }
 
 save_restore() {
 	before=$(field "$(last_tick pv)" n)
@@ -190,18 +198,19 @@ balloon() {
 	return 1
 }
 
-pvh_guest() { boot_guest pvh pvh 192 00:16:3e:00:00:02; s=$?; show_console pvh; return $s; }
+pvh_guest() { boot_guest pvh pvh 192 00:16:3e:00:00:02; ended_badly pvh $?; }
 
 pvgrub_guest() {
-	boot_guest pvgrub pv 192 00:16:3e:00:00:03 "$(ls /usr/lib/grub-xen/grub-x86_64-xen.bin)"
+	boot_guest pvgrub pv 192 00:16:3e:00:00:03 /usr/lib/grub-xen/grub-x86_64-xen.bin
 	s=$?
-	show_console pvgrub
-	[ $s = 0 ] || return 1
 	# the command line new-kernel-pkg wrote into the image's /boot/grub/grub.cfg
-	case $(guest_line pvgrub) in
-	*bootchain.pvgrub=1*) detail="$detail cmdline from the image's grub.cfg"; return 0 ;;
-	*) detail="$detail: not the command line of the image's grub.cfg"; return 1 ;;
-	esac
+	if [ $s = 0 ]; then
+		case $(guest_line pvgrub) in
+		*bootchain.pvgrub=1*) detail="$detail cmdline from the image's grub.cfg" ;;
+		*) detail="$detail: not the command line of the image's grub.cfg"; s=1 ;;
+		esac
+	fi
+	ended_badly pvgrub $s
 }
 
 shutdown_guests() {
@@ -227,8 +236,8 @@ if [ "$hv" = xen ]; then
 	bc_xl=$(xl list 2>/dev/null | awk 'NR == 2 { print $1 }')
 	[ -n "$bc_xl" ] || bc_xl=empty
 	stage pv-guest pv_guest toolstack
+	stage balloon balloon pv-guest # first: the smaller guest then saves faster
 	stage save-restore save_restore pv-guest
-	stage balloon balloon pv-guest
 	stage pvh-guest pvh_guest toolstack
 	stage pvgrub-guest pvgrub_guest toolstack
 	stage shutdown shutdown_guests toolstack
