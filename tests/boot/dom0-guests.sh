@@ -64,9 +64,11 @@ left() { awk -v d="$deadline" -v n="$(now)" 'BEGIN { l = d - n; printf "%d", l <
 # run CMD... within the stage's time left; on failure $detail gets its last line
 run() {
 	timeout "$(left)" "$@" >/tmp/run.log 2>&1 && return 0
-	detail="$1 $2: $(grep -v '^ *$' /tmp/run.log | tail -1)"
-	[ -n "$(grep -v '^ *$' /tmp/run.log)" ] || detail="$1 $2: no answer within the stage's time limit"
-	sed "s/^/[$1 $2] /" /tmp/run.log | tail -30 # the whole complaint, for a reader
+	# the first error is the cause (libxl then reports its clean-up failing too)
+	why=$(grep -m1 'error' /tmp/run.log)
+	[ -n "$why" ] || why=$(grep -v '^ *$' /tmp/run.log | tail -1)
+	detail="$*: ${why:-no answer within the stage's time limit}"
+	grep -v 'domainbuilder: detail' /tmp/run.log | sed "s/^/[$1] /" | tail -30 # for a reader
 	return 1
 }
 # wait_for GUEST PATTERN: until the guest's console log has PATTERN (within the limit)
@@ -142,7 +144,7 @@ boot_guest() { # boot_guest NAME TYPE MEMORY MAC [KERNEL]
 	fi
 	[ -n "$disk" ] || { detail="no loop device for the guest's disk"; return 1; }
 	guest_cfg "$1" "$2" "$3" "$4" "$disk" "$5"
-	run xl -v create "/etc/xen/$1.cfg" || return 1
+	run xl create "/etc/xen/$1.cfg" || return 1
 	domid=$(xl domid "$1" 2>/dev/null)
 	wait_for "$1" 'BOOTCHAIN-GUEST ' || return 1
 	line=$(guest_line "$1")
