@@ -218,7 +218,9 @@ pvgrub_guest() {
 shutdown_guests() {
 	ended= destroyed=
 	for g in $(xl list 2>/dev/null | awk 'NR > 2 { print $1 }'); do
-		if timeout "$(left)" xl shutdown -w "$g" >/dev/null 2>&1; then
+		l=$(left)
+		[ "$l" -gt 60 ] && l=60 # each guest its share: one that hangs must not starve the rest
+		if timeout "$l" xl shutdown -w "$g" >/dev/null 2>&1; then
 			ended="$ended $g"
 		else
 			xl destroy "$g" >/dev/null 2>&1

@@ -11,6 +11,11 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 for m in $(cat /lib/modules/order 2>/dev/null); do insmod "/lib/modules/$m.ko" 2>/dev/null; done
+# `xl shutdown` makes the kernel run /sbin/poweroff; busybox's would signal init, which
+# is this script: power off at once instead
+rm -f /sbin/poweroff
+printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' >/sbin/poweroff
+chmod 755 /sbin/poweroff
 
 hv=none
 [ -r /sys/hypervisor/type ] && read -r hv </sys/hypervisor/type
@@ -30,7 +35,6 @@ if [ -e /sys/class/net/eth0 ]; then
 fi
 mem() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 echo "BOOTCHAIN-GUEST hv=$hv release=$(uname -r) xvda=$xvda eth0=$eth0 mem=$(mem) cmdline=$(cat /proc/cmdline)"
-# `xl shutdown` makes the kernel run /sbin/poweroff: end at once (we are init)
 n=0
 while :; do
 	n=$((n + 1))
