@@ -205,6 +205,18 @@ static int build(struct mx_cell_ctx *ctx, struct args *a, const char *what)
 	return 0;
 }
 
+/* `bootchain initramfs -o OUT --busybox BUSYBOX --init INIT`, to add files to */
+static void busybox_image(struct args *a, const char *out, const char *init)
+{
+	add(a, "initramfs");
+	add(a, "-o");
+	add(a, "%s", out);
+	add(a, "--busybox");
+	add(a, BUSYBOX);
+	add(a, "--init");
+	add(a, "%s", init);
+}
+
 static int guest_initramfs(struct mx_cell_ctx *ctx, const char *out)
 {
 	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
@@ -212,13 +224,7 @@ static int guest_initramfs(struct mx_cell_ctx *ctx, const char *out)
 	char init[PATH_MAX + 32], order[PATH_MAX + 32];
 	mx_fmt(init, sizeof(init), "%s/guest-marker.sh", ctx->opt->data);
 	mx_fmt(order, sizeof(order), "%s/guest-modules.order", ctx->work);
-	add(&a, "initramfs");
-	add(&a, "-o");
-	add(&a, "%s", out);
-	add(&a, "--busybox");
-	add(&a, BUSYBOX);
-	add(&a, "--init");
-	add(&a, "%s", init);
+	busybox_image(&a, out, init);
 	if (add_modules(&a, k, guest_modules, sizeof(guest_modules) / sizeof(guest_modules[0]),
 			"/lib/modules", order)) {
 		free_args(&a);
@@ -317,13 +323,7 @@ int mx_build_dom0_image(struct mx_cell_ctx *ctx, const char *out)
 	if (guest_initramfs(ctx, initrd) || pvgrub_disk(ctx, initrd, disk))
 		return -1;
 	struct args a = { .n = 0 };
-	add(&a, "initramfs");
-	add(&a, "-o");
-	add(&a, "%s", out);
-	add(&a, "--busybox");
-	add(&a, BUSYBOX);
-	add(&a, "--init");
-	add(&a, "%s", init);
+	busybox_image(&a, out, init);
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(xen_tools) / sizeof(xen_tools[0]); i++) {
 		mx_fmt(tool, sizeof(tool), "%s/%s", xen, xen_tools[i]);
