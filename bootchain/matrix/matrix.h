@@ -35,8 +35,8 @@ enum mx_stage_id {
 	MX_ST_BALLOON,          /* before save-restore: a smaller guest saves faster */
 	MX_ST_SAVE_RESTORE,
 	MX_ST_PVH_GUEST,
-	MX_ST_PVGRUB_GUEST,
-	MX_ST_SHUTDOWN,
+	MX_ST_SHUTDOWN,         /* of the guests so far: PV-GRUB2's then boots on an idle host */
+	MX_ST_PVGRUB_GUEST,     /* ends its own guest with xl shutdown too */
 	MX_STAGES
 };
 
