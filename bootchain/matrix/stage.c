@@ -186,6 +186,12 @@ void mx_stages_decide(struct mx_cell *cell, const char *log, size_t len)
 			judge_guest_stage(cell, i, log, len);
 		}
 	}
+	/* with stages, dom0 prints its marker after them: its boot is what they leave */
+	for (int i = MX_ST_TOOLSTACK; i < MX_STAGES && boot->time_s > 0; i++)
+		if (cell->stage[i].planned && cell->stage[i].time_s > 0)
+			boot->time_s -= cell->stage[i].time_s;
+	if (boot->time_s < 0 && cell->to_marker_s >= 0)
+		boot->time_s = 0; /* two clocks: never a negative time */
 	cell->verdict = mx_cell_overall(cell);
 	if (cell->verdict != boot->verdict || boot->verdict == MX_PASS) {
 		for (int i = MX_ST_TOOLSTACK; i < MX_STAGES; i++) {
