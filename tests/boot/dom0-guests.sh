@@ -233,9 +233,14 @@ shutdown_guests() {
 			destroyed="$destroyed $g"
 		fi
 	done
+	# a domain is listed a little longer while dom0 tears its devices down
+	while rest=$(xl list 2>/dev/null | awk 'NR > 2 { printf " %s", $1 }'); [ -n "$rest" ]; do
+		[ "$(left)" -gt 1 ] || break
+		sleep 1
+	done
 	detail="shut down:${ended:- none}; destroyed after the time limit:${destroyed:- none}"
-	left=$(xl list 2>/dev/null | awk 'NR > 2' | wc -l)
-	[ -z "$destroyed" ] && [ "$left" = 0 ]
+	[ -n "$rest" ] && detail="$detail; still listed:$rest"
+	[ -z "$destroyed" ] && [ -z "$rest" ]
 }
 
 hv=none
