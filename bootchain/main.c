@@ -3,13 +3,6 @@
 #include <string.h>
 #include "bootchain/bootchain.h"
 
-/* Weak: a subcommand whose folder has not provided it yet is reported, not a link error. */
-#pragma weak bc_cmd_matrix
-#pragma weak bc_cmd_inspect
-#pragma weak bc_cmd_decompress
-#pragma weak bc_cmd_extract
-#pragma weak bc_cmd_initramfs
-
 struct subcommand {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -17,7 +10,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "matrix", bc_cmd_matrix, "boot every kernel on bare metal and as dom0, report a table" },
+	{ "matrix", bc_cmd_matrix, "boot every kernel on bare metal, as dom0 and with guests; report" },
 	{ "inspect", bc_cmd_inspect, "tell whether a kernel image can boot as dom0, and why" },
 	{ "decompress", bc_cmd_decompress, "decompress any kernel payload format to stdout" },
 	{ "extract", bc_cmd_extract, "write the vmlinux ELF inside a bzImage to stdout" },
@@ -28,8 +21,7 @@ static void usage(FILE *to)
 {
 	fprintf(to, "usage: bootchain COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(to, "  %-11s %s%s\n", subcommands[i].name, subcommands[i].summary,
-			subcommands[i].run ? "" : " (not built yet)");
+		fprintf(to, "  %-11s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(to, "\nRun 'bootchain COMMAND --help' for a command's options.\n");
 }
 
@@ -43,15 +35,9 @@ int main(int argc, char **argv)
 		printf("bootchain %s\n", BOOTCHAIN_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (strcmp(argv[1], subcommands[i].name))
-			continue;
-		if (!subcommands[i].run) {
-			fprintf(stderr, "bootchain: '%s' is not built yet in this version\n", argv[1]);
-			return 2;
-		}
-		return subcommands[i].run(argc - 1, argv + 1);
-	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "bootchain: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -2,6 +2,7 @@
 # a folder adds to BOOTCHAIN_SRCS and BOOTCHAIN_LDLIBS in its own module.mk.
 BOOTCHAIN_SRCS += bootchain/main.c
 PROGRAMS += $(BIN)/bootchain
+include bootchain/matrix/matrix.mk
 
 $(BIN)/bootchain: $$(call host_objs,$$(BOOTCHAIN_SRCS)) $$(HV_FS_LIB)
 	@mkdir -p $(@D)

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bootloader/media.h"
-#include "tests/matrix/cache.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/cache.h"
+#include "bootchain/matrix/util.h"
 
 #define GRUB_LIB "/usr/lib/grub"
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "tests/matrix/matrix.h"
+#include "bootchain/matrix/matrix.h"
 
 static const char *classify(const char *log, char *detail)
 {
@@ -106,18 +106,108 @@ static void verdict_pass_and_wrong_hypervisor(void **state)
 	assert_non_null(strstr(c.reason, "wrong hypervisor"));
 }
 
+/* A cell with the toolstack and guest stages, as the plan makes it. */
+static void guest_cell(struct mx_cell *c, const char *guests_why_not)
+{
+	struct mx_kernel k = { 0 };
+	snprintf(k.guests_why_not, sizeof(k.guests_why_not), "%s", guests_why_not);
+	memset(c, 0, sizeof(*c));
+	c->expect = MX_PASS;
+	c->run_xl = true;
+	c->guests = true;
+	mx_stages_plan(c, &k);
+}
+
 static void verdict_needs_domain0_when_xl_runs(void **state)
 {
 	(void)state;
 	struct mx_hypervisor xen = { .kind = MX_HV_XEN_PV };
 	struct mx_cell c = { .expect = MX_PASS, .run_xl = true };
+	mx_stages_plan(&c, &(struct mx_kernel){ 0 });
+	assert_true(c.stage[MX_ST_TOOLSTACK].planned);
+	assert_false(c.stage[MX_ST_PV_GUEST].planned);
 	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=empty cmdline=x");
 	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	mx_stages_decide(&c, XEN_LOG, strlen(XEN_LOG));
+	assert_int_equal(c.stage[MX_ST_BOOT].verdict, MX_PASS);
+	assert_int_equal(c.stage[MX_ST_TOOLSTACK].verdict, MX_FAIL);
 	assert_int_equal(c.verdict, MX_FAIL);
-	assert_non_null(strstr(c.reason, "Domain-0"));
+	assert_non_null(strstr(c.reason, "toolstack: xl list did not show Domain-0 (xl=empty)"));
 	b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=Domain-0 cmdline=x");
 	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	mx_stages_decide(&c, XEN_LOG, strlen(XEN_LOG));
 	assert_int_equal(c.verdict, MX_PASS);
+	assert_int_equal(c.stage[MX_ST_TOOLSTACK].verdict, MX_PASS);
+}
+
+#define STAGE_LOG(name, rest) "BOOTCHAIN-STAGE name=" name " " rest "\n"
+
+static void guest_stages_from_dom0_lines(void **state)
+{
+	(void)state;
+	struct mx_hypervisor xen = { .kind = MX_HV_XEN_PV };
+	struct mx_cell c;
+	guest_cell(&c, "");
+	const char *log = "(XEN) Xen version 4.17\n"
+		"BOOTCHAIN-STAGE-START name=pv-guest\n"
+		STAGE_LOG("pv-guest", "verdict=PASS time=16.6 detail=domid=1 hv=xen")
+		STAGE_LOG("save-restore", "verdict=FAIL time=9.0 detail=xl restore: cannot restore")
+		STAGE_LOG("balloon", "verdict=PASS time=3.5 detail=")
+		"BOOTCHAIN-STAGE-START name=pvh-guest\n";
+	char now[24];
+	mx_stage_current(log, strlen(log), now, sizeof(now));
+	assert_string_equal(now, "pvh-guest");
+	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=Domain-0 cmdline=x");
+	b.to_marker_s = 100;
+	mx_verdict_decide(&c, &xen, &b, log, strlen(log));
+	mx_stages_decide(&c, log, strlen(log));
+	assert_int_equal(c.stage[MX_ST_PV_GUEST].verdict, MX_PASS);
+	assert_true(c.stage[MX_ST_PV_GUEST].time_s > 16.5);
+	/* the boot's own time: QEMU start to marker, less the stages dom0 ran before it */
+	assert_true(c.stage[MX_ST_BOOT].time_s > 70.0 && c.stage[MX_ST_BOOT].time_s < 71.0);
+	assert_int_equal(c.stage[MX_ST_SAVE_RESTORE].verdict, MX_FAIL);
+	assert_string_equal(c.stage[MX_ST_SAVE_RESTORE].reason, "xl restore: cannot restore");
+	assert_int_equal(c.stage[MX_ST_BALLOON].verdict, MX_PASS);
+	/* started, never ended: dom0 stopped (a time limit or a crash) */
+	assert_int_equal(c.stage[MX_ST_PVH_GUEST].verdict, MX_FAIL);
+	assert_non_null(strstr(c.stage[MX_ST_PVH_GUEST].reason, "no result"));
+	assert_int_equal(c.verdict, MX_FAIL);
+	assert_non_null(strstr(c.reason, "save-restore: xl restore"));
+
+	/* a dom0 that did not boot runs no guest */
+	guest_cell(&c, "");
+	b = (struct mx_boot_result){ .timed_out = true, .qemu_status = -1 };
+	mx_verdict_decide(&c, &xen, &b, "", 0);
+	mx_stages_decide(&c, "", 0);
+	assert_int_equal(c.stage[MX_ST_PV_GUEST].verdict, MX_SKIP);
+	assert_string_equal(c.stage[MX_ST_PV_GUEST].reason, "not run: dom0 did not boot");
+	assert_int_equal(c.verdict, MX_FAIL);
+}
+
+static void guest_stages_predicted_to_fail(void **state)
+{
+	(void)state;
+	struct mx_hypervisor xen = { .kind = MX_HV_XEN_PV };
+	struct mx_cell c;
+	guest_cell(&c, "no CONFIG_XEN_BLKDEV_BACKEND");
+	assert_int_equal(c.stage[MX_ST_PV_GUEST].expect, MX_XFAIL);
+	const char *log = STAGE_LOG("pv-guest", "verdict=FAIL time=30 detail=xl create: unable to add disk")
+		STAGE_LOG("save-restore", "verdict=SKIP time=0 detail=not run: pv-guest failed")
+		STAGE_LOG("shutdown", "verdict=PASS time=1 detail=");
+	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=Domain-0 cmdline=x");
+	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));
+	mx_stages_decide(&c, log, strlen(log));
+	assert_int_equal(c.stage[MX_ST_PV_GUEST].verdict, MX_XFAIL);
+	assert_non_null(strstr(c.stage[MX_ST_PV_GUEST].reason, "BLKDEV_BACKEND"));
+	assert_int_equal(c.stage[MX_ST_SAVE_RESTORE].verdict, MX_SKIP);
+	/* a predicted failure that passes is a stale expectation */
+	assert_int_equal(c.stage[MX_ST_SHUTDOWN].verdict, MX_XPASS);
+	/* a stage dom0 never reported is not run when the one it needs did not pass, and
+	 * fails otherwise (here as predicted) */
+	assert_int_equal(c.stage[MX_ST_BALLOON].verdict, MX_SKIP);
+	assert_int_equal(c.stage[MX_ST_PVH_GUEST].verdict, MX_XFAIL);
+	assert_int_equal(c.verdict, MX_XPASS);
+	assert_non_null(strstr(c.reason, "shutdown: expected to fail but passed"));
 }
 
 static void verdict_timeout_and_expected_failures(void **state)
@@ -206,6 +296,8 @@ int main(void)
 		cmocka_unit_test(marker_fields),
 		cmocka_unit_test(verdict_pass_and_wrong_hypervisor),
 		cmocka_unit_test(verdict_needs_domain0_when_xl_runs),
+		cmocka_unit_test(guest_stages_from_dom0_lines),
+		cmocka_unit_test(guest_stages_predicted_to_fail),
 		cmocka_unit_test(verdict_timeout_and_expected_failures),
 		cmocka_unit_test(verdict_quits_without_marker),
 		cmocka_unit_test(our_hypervisor_must_show_in_the_log),

@@ -24,7 +24,11 @@ expect_error() {
 expect_error "missing kernel" "$tmp/nope" "cannot open kernel" --kernel "$tmp/nope"
 head -c 5000 /dev/urandom >"$tmp/corrupt"
 expect_error "corrupt kernel" "$tmp/corrupt" "not a Linux bzImage" --kernel "$tmp/corrupt"
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | head -1)
+# the first real kernel (a stray vmlinuz-* that is no kernel would fail every check)
+kernel=
+for k in /boot/vmlinuz-*; do
+	"$bc" inspect "$k" >/dev/null 2>&1 && { kernel=$k; break; }
+done
 if [ -n "$kernel" ]; then
 	gzip -c /etc/os-release >"$tmp/fake-xen.gz"
 	expect_error "hypervisor that is not multiboot" "$tmp/fake-xen.gz" "not a multiboot image" \
@@ -43,6 +47,21 @@ if [ -n "$kernel" ]; then
 		--kernel "$kernel" --tools "$tmp" --data "$here"
 	BOOTCHAIN_OVMF=$tmp/OVMF.fd expect_error "missing UEFI firmware" "$tmp/OVMF.fd" \
 		"UEFI firmware missing" --kernel "$kernel" --firmware uefi
+	# --list: cells and stages, nothing booted; --firmware is repeatable
+	list=$("$bc" matrix --list --output "$out" --kernel "$kernel" --hypervisor xen-pv \
+		--firmware bios --firmware uefi --config grub2 2>&1)
+	check_eq "--list exits 0" 0 $?
+	if [[ $list == *"-xen-pv-bios-grub2"*"  toolstack"*"  pv-guest"*"  pvgrub-guest"* &&
+	      $list == *"-xen-pv-uefi-grub2"* && $list == *"2 cells, 16 stages"* ]] &&
+	   ! ls "$out/logs/"*serial.log >/dev/null 2>&1; then
+		ok "--list names both firmwares' cells and their stages, and boots nothing"
+	else
+		fail "--list names both firmwares' cells and their stages, and boots nothing"
+		printf '%s\n' "$list" | sed 's/^/#   /'
+	fi
+	list=$("$bc" matrix --list --no-guests --output "$out" --kernel "$kernel" --hypervisor xen-pv \
+		--firmware bios --config grub2 2>&1)
+	check_eq "--no-guests leaves boot and toolstack" "1 cells, 2 stages" "$(printf '%s\n' "$list" | tail -1)"
 	expect_error "root without a config" "$tmp/boot/grub2/grub.cfg" "no boot-loader config" \
 		--root "$tmp"
 else

@@ -1,11 +1,13 @@
-# tests/boot/: tests of the boot matrix. Unit tests (cmocka) of its classifier, plan,
-# reports and runner pieces: every tests/boot/NAME_test.c becomes $(TESTBIN)/boot_NAME_test,
-# linked with the matrix and media code. Shell tests boot for real (few and short).
+# tests/boot/: tests of the boot matrix (bootchain/matrix/). Unit tests (cmocka) of its
+# classifier, plan, reports and runner pieces: every tests/boot/NAME_test.c becomes
+# $(TESTBIN)/boot_NAME_test, linked with the matrix, media, inspect and initramfs code. Shell tests
+# boot for real (few and short).
 BOOT_TEST_SRCS := $(sort $(wildcard tests/boot/*_test.c))
-BOOT_TEST_LINK := $(call host_objs,$(filter-out tests/matrix/cmd.c,$(sort $(wildcard tests/matrix/*.c))) bootloader/media.c)
+BOOT_TEST_LINK := $(call host_objs,$(filter-out bootchain/matrix/cmd.c,$(MATRIX_SRCS)) bootloader/media.c $(HV_HOST_SRCS) \
+	initramfs/initramfs_cmd.c $(INITRAMFS_BUILDER_SRCS))
 TESTS += $(patsubst tests/boot/%.c,$(TESTBIN)/boot_%,$(BOOT_TEST_SRCS))
 TEST_SCRIPTS += $(sort $(wildcard tests/boot/*-test.sh))
 
-$(TESTBIN)/boot_%: $(OBJ)/host/tests/boot/%.o $(BOOT_TEST_LINK)
+$(TESTBIN)/boot_%: $(OBJ)/host/tests/boot/%.o $(BOOT_TEST_LINK) $$(HV_FS_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -lz $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lz -llzma $(CMOCKA_LIBS)

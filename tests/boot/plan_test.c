@@ -9,9 +9,10 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
-#include "tests/matrix/image.h"
-#include "tests/matrix/matrix.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/image.h"
+#include "bootchain/matrix/matrix.h"
+#include "bootchain/matrix/util.h"
+#include "hypervisor/host/verdict.h"
 #include "tests/boot/scratch_dir.h"
 
 
@@ -84,17 +85,32 @@ static void options_defaults_and_choices(void **state)
 	struct mx_options opt;
 	assert_int_equal(parse(&opt, (const char *const[]){ NULL }), 0);
 	assert_string_equal(opt.output, "build/matrix");
-	assert_int_equal(opt.firmware, MX_FW_BIOS);
-	assert_int_equal(opt.config, MX_CFG_GRUB2);
+	/* the whole product by default: both firmwares, both config styles, guests */
+	assert_int_equal(opt.nfirmwares, 2);
+	assert_int_equal(opt.nconfigs, 2);
+	assert_false(opt.no_guests);
+	assert_false(opt.list);
 	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "uefi", "--config",
 				"grub-legacy", "--kernel", "/a", "--kernel", "/b", "--quick",
-				"--jobs", "3", NULL }), 0);
-	assert_int_equal(opt.firmware, MX_FW_UEFI);
-	assert_int_equal(opt.config, MX_CFG_LEGACY);
+				"--jobs", "3", "--no-guests", "--list", NULL }), 0);
+	assert_int_equal(opt.nfirmwares, 1);
+	assert_int_equal(opt.firmwares[0], MX_FW_UEFI);
+	assert_int_equal(opt.nconfigs, 1);
+	assert_int_equal(opt.configs[0], MX_CFG_LEGACY);
 	assert_int_equal(opt.nkernels, 2);
 	assert_string_equal(opt.kernels[1], "/b");
-	assert_true(opt.quick);
+	assert_true(opt.quick && opt.no_guests && opt.list);
 	assert_int_equal(opt.jobs, 3);
+	/* repeatable, each value once; --quick alone keeps one of each */
+	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "uefi", "--firmware", "bios",
+				"--firmware", "uefi", NULL }), 0);
+	assert_int_equal(opt.nfirmwares, 2);
+	assert_int_equal(opt.firmwares[1], MX_FW_BIOS);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--quick", NULL }), 0);
+	assert_int_equal(opt.nfirmwares, 1);
+	assert_int_equal(opt.nconfigs, 1);
+	assert_int_equal(opt.firmwares[0], MX_FW_BIOS);
+	assert_int_equal(opt.configs[0], MX_CFG_GRUB2);
 }
 
 static void options_reject_bad_values(void **state)
@@ -127,21 +143,23 @@ static void image_checks(void **state)
 	assert_non_null(strstr(err, "not a multiboot image"));
 }
 
-static void inspect_json_verdicts(void **state)
+static void verdicts_become_expectations(void **state)
 {
 	(void)state;
 	struct mx_kernel k = { 0 };
-	const char *json = "{ \"version\": \"x\", \"verdicts\": {\n"
-			   " \"bare_metal\": {\"answer\": \"yes\", \"why\": null},\n"
-			   " \"xen_pv_dom0\": {\"answer\": \"no\", \"why\": \"lacks dom0 support\"},\n"
-			   " \"xen_pvh_dom0\": {\"answer\": \"no\", \"why\": \"lacks dom0 support\"},\n"
-			   " \"bootchain_hv\": {\"answer\": \"yes\", \"why\": null} } }";
-	assert_int_equal(mx_parse_inspect_json(json, &k), 0);
+	struct bc_verdict v[BC_WAY_COUNT] = {
+		[BC_WAY_BARE_METAL] = { BC_YES, "" },
+		[BC_WAY_XEN_PV] = { BC_NO, "lacks dom0 support" },
+		[BC_WAY_XEN_PVH] = { BC_NO, "" },
+		[BC_WAY_OURS] = { BC_UNKNOWN, "no notes" },
+	};
+	mx_expect_from_verdicts(&k, v);
 	assert_true(k.can_boot[MX_HV_NONE]);
 	assert_false(k.can_boot[MX_HV_XEN_PV]);
-	assert_string_equal(k.why_not[MX_HV_XEN_PVH], "lacks dom0 support");
-	assert_true(k.can_boot[MX_HV_BCHV]);
-	assert_int_equal(mx_parse_inspect_json("{\"file\": \"x\"}", &k), -1);
+	assert_string_equal(k.why_not[MX_HV_XEN_PV], "lacks dom0 support");
+	assert_string_equal(k.why_not[MX_HV_XEN_PVH], "bootchain inspect says no");
+	assert_true(k.can_boot[MX_HV_BCHV]); /* unknown: a failure will show as FAIL */
+	assert_false(k.can_boot[MX_HV_FILE]); /* judged as Xen PV */
 }
 
 static void plan_defaults_cross_kernels_and_hypervisors(void **state)
@@ -151,18 +169,28 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	static struct mx_plan plan;
 	assert_int_equal(parse(&opt, (const char *const[]){ NULL }), 0);
 	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
-	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin")); /* no bootchain, no bchv */
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin")); /* no bchv */
+	assert_int_equal(mx_plan_build(&opt, &plan), 0);
+	/* kernels x hypervisors x firmwares x config styles */
+	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2);
+	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "bios", "--config", "grub2",
+				NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin"));
 	assert_int_equal(mx_plan_build(&opt, &plan), 0);
 	assert_int_equal(plan.nkernels, 2);
 	assert_int_equal(plan.nhvs, 4);
 	assert_int_equal(plan.ncells, 8);
-	int xfail = 0, skip = 0, dracut = 0;
+	int xfail = 0, skip = 0, dom0 = 0, guest_stages = 0;
 	for (int i = 0; i < plan.ncells; i++) {
 		const struct mx_cell *c = &plan.cells[i];
 		const struct mx_kernel *k = &plan.kernels[c->kernel];
 		xfail += c->expect == MX_XFAIL;
 		skip += c->expect == MX_SKIP;
-		dracut += c->initramfs == MX_INITRAMFS_DRACUT;
+		dom0 += c->initramfs == MX_INITRAMFS_DOM0;
+		guest_stages += c->stage[MX_ST_PV_GUEST].planned && c->stage[MX_ST_SHUTDOWN].planned;
+		assert_int_equal(c->guests, c->initramfs == MX_INITRAMFS_DOM0);
+		assert_int_equal(c->stage[MX_ST_TOOLSTACK].planned, c->guests);
 		if (c->expect == MX_XFAIL) {
 			assert_non_null(strstr(k->version, "cloud"));
 			assert_non_null(strstr(c->expect_reason, "CONFIG_XEN_DOM0"));
@@ -172,7 +200,25 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	}
 	assert_int_equal(xfail, 2);     /* cloud kernel under Xen PV and PVH */
 	assert_int_equal(skip, 2);      /* bchv for both kernels */
-	assert_int_equal(dracut, 1);    /* the dom0-capable kernel under Xen PV */
+	/* the dom0-capable kernel under Xen PV and PVH runs the toolstack and guests */
+	assert_int_equal(dom0, 2);
+	assert_int_equal(guest_stages, 2);
+
+	/* --no-guests: Xen PV dom0 gets the dracut image and runs `xl list` only */
+	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "bios", "--config", "grub2",
+				"--no-guests", NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin"));
+	assert_int_equal(mx_plan_build(&opt, &plan), 0);
+	int dracut = 0, toolstack = 0;
+	for (int i = 0; i < plan.ncells; i++) {
+		assert_false(plan.cells[i].guests);
+		assert_false(plan.cells[i].stage[MX_ST_PV_GUEST].planned);
+		dracut += plan.cells[i].initramfs == MX_INITRAMFS_DRACUT;
+		toolstack += plan.cells[i].stage[MX_ST_TOOLSTACK].planned;
+	}
+	assert_int_equal(dracut, 1);
+	assert_int_equal(toolstack, 1);
 }
 
 static void plan_quick_and_bad_input(void **state)
@@ -212,7 +258,7 @@ int main(void)
 		cmocka_unit_test(options_defaults_and_choices),
 		cmocka_unit_test(options_reject_bad_values),
 		cmocka_unit_test(image_checks),
-		cmocka_unit_test(inspect_json_verdicts),
+		cmocka_unit_test(verdicts_become_expectations),
 		cmocka_unit_test(plan_defaults_cross_kernels_and_hypervisors),
 		cmocka_unit_test(plan_quick_and_bad_input),
 	};

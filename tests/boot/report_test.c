@@ -8,10 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include "bootloader/media.h"
-#include "tests/matrix/cache.h"
-#include "tests/matrix/progress.h"
-#include "tests/matrix/qemu.h"
-#include "tests/matrix/report.h"
+#include "bootchain/matrix/cache.h"
+#include "bootchain/matrix/progress.h"
+#include "bootchain/matrix/qemu.h"
+#include "bootchain/matrix/report.h"
 
 static struct mx_plan plan;
 
@@ -41,6 +41,12 @@ static int setup(void **state)
 	strcpy(plan.cells[3].expect_reason, "lacks dom0 support");
 	strcpy(plan.cells[3].reason, "no marker before the time limit");
 	strcpy(plan.cells[0].marker, "BOOTCHAIN-MARKER hv=none release=6.1.0-56-amd64");
+	/* the failing Xen cell ran guest stages: one failed, one was then not run */
+	struct mx_stage *st = plan.cells[1].stage;
+	st[MX_ST_PV_GUEST] = (struct mx_stage){ .planned = true, .verdict = MX_FAIL, .time_s = 30 };
+	strcpy(st[MX_ST_PV_GUEST].reason, "xl create: no disk");
+	st[MX_ST_SAVE_RESTORE] = (struct mx_stage){ .planned = true, .verdict = MX_SKIP, .time_s = -1 };
+	strcpy(st[MX_ST_SAVE_RESTORE].reason, "not run: pv-guest failed");
 	return 0;
 }
 
@@ -79,8 +85,10 @@ static void markdown_escapes_pipes(void **state)
 {
 	(void)state;
 	char *t = capture(mx_report_markdown);
-	assert_non_null(strstr(t, "| kernel | none | xen-pv |"));
-	assert_non_null(strstr(t, "| 6.1.0-56-amd64 | PASS 10.2s | FAIL |"));
+	assert_non_null(strstr(t, "| kernel | firmware | config | none | xen-pv |"));
+	assert_non_null(strstr(t, "| 6.1.0-56-amd64 | bios | grub2 | PASS 10.2s | FAIL |"));
+	assert_non_null(strstr(t, "  - stage boot: PASS in 10.2s\n"));
+	assert_non_null(strstr(t, "  - stage pv-guest: FAIL in 30.0s (xl create: no disk)\n"));
 	assert_non_null(strstr(t, "\\| pipe"));
 	assert_non_null(strstr(t, "(expected to fail: lacks dom0 support)"));
 	assert_non_null(strstr(t, "`logs/6.1.0-56-amd64-none-bios-grub2.serial.log`"));
@@ -91,20 +99,54 @@ static void junit_counts_and_escapes(void **state)
 {
 	(void)state;
 	char *t = capture(mx_report_junit);
-	assert_non_null(strstr(t, "<testsuites name=\"bootchain matrix\" tests=\"4\" failures=\"1\" "
-				  "errors=\"0\" skipped=\"1\""));
+	/* one testcase a stage: four boots, and two guest stages of the xen-pv cell */
+	assert_non_null(strstr(t, "<testsuites name=\"bootchain matrix\" tests=\"6\" failures=\"2\" "
+				  "errors=\"0\" skipped=\"2\""));
 	assert_non_null(strstr(t, "&lt;oops&gt; &amp; &quot;quotes&quot;"));
 	assert_null(strstr(t, "<oops>"));
 	assert_non_null(strstr(t, "<skipped message=\"XFAIL: lacks dom0 support\"/>"));
-	assert_non_null(strstr(t, "classname=\"matrix.6.1.0-56-cloud-amd64\""));
+	assert_non_null(strstr(t, "classname=\"matrix.6.1.0-56-cloud-amd64-none-bios-grub2\" "
+				  "name=\"boot\""));
+	assert_non_null(strstr(t, "classname=\"matrix.6.1.0-56-amd64-xen-pv-bios-grub2\" "
+				  "name=\"pv-guest\" time=\"30.000\""));
 	/* every opened testcase is closed */
 	int open = 0, close = 0;
 	for (const char *p = t; (p = strstr(p, "<testcase ")); p++)
 		open++;
 	for (const char *p = t; (p = strstr(p, "</testcase>")); p++)
 		close++;
-	assert_int_equal(open, 4);
-	assert_int_equal(close, 4);
+	assert_int_equal(open, 6);
+	assert_int_equal(close, 6);
+	free(t);
+}
+
+static void tsv_one_line_a_stage(void **state)
+{
+	(void)state;
+	char *t = capture(mx_report_tsv);
+	int lines = 0;
+	for (const char *p = t; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, 1 + 6);
+	assert_non_null(strstr(t, "cell\tstage\tverdict\tstage_s\t"));
+	assert_non_null(strstr(t, "6.1.0-56-amd64-xen-pv-bios-grub2\tpv-guest\tFAIL\t30.0\t"));
+	assert_non_null(strstr(t, "\tsave-restore\tSKIP\t-1.0\t"));
+	free(t);
+}
+
+static void list_wrapper(FILE *f, const struct mx_plan *p, const char *dir)
+{
+	(void)dir;
+	mx_report_list(f, p);
+}
+
+static void list_names_cells_and_stages(void **state)
+{
+	(void)state;
+	char *t = capture(list_wrapper);
+	assert_non_null(strstr(t, "6.1.0-56-amd64-xen-pv-bios-grub2\n  boot\n  pv-guest\n"
+				  "  save-restore\n"));
+	assert_non_null(strstr(t, "4 cells, 6 stages\n"));
 	free(t);
 }
 
@@ -198,6 +240,8 @@ int main(void)
 		cmocka_unit_test(table_has_every_cell_and_reasons),
 		cmocka_unit_test(markdown_escapes_pipes),
 		cmocka_unit_test(junit_counts_and_escapes),
+		cmocka_unit_test(tsv_one_line_a_stage),
+		cmocka_unit_test(list_names_cells_and_stages),
 		cmocka_unit_test(progress_line),
 		cmocka_unit_test(cache_keys_follow_content),
 		cmocka_unit_test(media_wrapper_hands_over),

@@ -7,7 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/util.h"
 
 static char scratch_dir[] = "/tmp/bc-boot-test-XXXXXX";
 

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "bootloader/media.h"
-#include "tests/matrix/run.h"
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/run.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 #include "tests/boot/scratch_dir.h"
 
 static struct mx_options opt;

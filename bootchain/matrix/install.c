@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "tests/matrix/cache.h"
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/bootchain.h"
+#include "bootchain/matrix/cache.h"
+#include "bootchain/matrix/guests.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 
 #define BUSYBOX_PATH "/bin/busybox"
 #define MARKER_HOOK_DEST "/lib/dracut/hooks/cmdline/00-bootchain-marker.sh"
@@ -28,25 +30,13 @@ void mx_marker_path(const struct mx_options *opt, char *out, size_t len)
 	mx_fmt(out, len, "%s/marker.sh", opt->data);
 }
 
-/* The directory holding the Xen toolstack binaries (xl, xenstored), or "". */
-static void xen_tools_dir(char *out, size_t len)
-{
-	glob_t g;
-	out[0] = '\0';
-	if (glob("/usr/lib/xen-*/bin/xl", 0, NULL, &g) == 0 && g.gl_pathc) {
-		mx_fmt(out, len, "%s", g.gl_pathv[g.gl_pathc - 1]);
-		out[strlen(out) - 3] = '\0';
-		globfree(&g);
-	}
-}
-
 /* Arguments new-kernel-pkg passes on to dracut: a small image (base module only) with
  * the marker as a cmdline hook, plus the Xen toolstack and its drivers for `xl list`. */
 void mx_dracut_args(const struct mx_options *opt, char *out, size_t len)
 {
 	char marker[PATH_MAX], xen[PATH_MAX];
 	mx_marker_path(opt, marker, sizeof(marker));
-	xen_tools_dir(xen, sizeof(xen));
+	mx_xen_tools_dir(xen, sizeof(xen));
 	int n = mx_fmt(out, len,
 			 "--no-hostonly --gzip --modules base --include %s " MARKER_HOOK_DEST
 			 " --install dd", marker);
@@ -84,27 +74,40 @@ static int build_busybox_image(struct mx_cell_ctx *ctx, const char *out)
 {
 	char marker[PATH_MAX];
 	mx_marker_path(ctx->opt, marker, sizeof(marker));
-	char *argv[] = { (char *)mx_tool_path(ctx->opt, "bootchain"), "initramfs", "-o", (char *)out,
-			 "--busybox", BUSYBOX_PATH, "--init", marker, NULL };
-	int rc = mx_run(argv, ctx->install_log);
+	char *argv[] = { "initramfs", "-o", (char *)out, "--busybox", BUSYBOX_PATH, "--init", marker,
+			 NULL };
+	int rc = mx_run_fn(bc_cmd_initramfs, argv, ctx->install_log);
 	if (rc) {
 		char last[MX_REASON_MAX];
 		mx_last_line(ctx->install_log, last, sizeof(last));
 		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason),
-		       "install: bootchain initramfs exited with status %d: %s", rc, last);
+		       "install: bootchain initramfs failed (status %d): %s", rc, last);
 		return -1;
 	}
 	return 0;
 }
 
-static int run_new_kernel_pkg(struct mx_cell_ctx *ctx, bool mkinitrd, const char *dracut_args)
+/* Kernel arguments of the cell's entry: with guest stages, dom0 also gets each stage's
+ * time limit (dom0-guests.sh reads bootchain.limits=NAME:SECONDS,...). */
+static void cell_kernel_args(const struct mx_cell_ctx *ctx, char *out, size_t len)
+{
+	int n = mx_fmt(out, len, "%s", mx_kernel_args(ctx->plan->hvs[ctx->cell->hv].kind));
+	if (!ctx->cell->guests)
+		return;
+	for (int i = MX_ST_TOOLSTACK; i < MX_STAGES && n > 0 && (size_t)n < len; i++)
+		n += mx_fmt(out + n, len - (size_t)n, "%s%s:%d",
+			    i == MX_ST_TOOLSTACK ? " bootchain.limits=" : ",",
+			    mx_stage_name((enum mx_stage_id)i), mx_stage_limit_s((enum mx_stage_id)i));
+}
+
+int mx_new_kernel_pkg(struct mx_cell_ctx *ctx, const char *root, const char *kernel_args,
+		      bool mkinitrd, const char *dracut_args)
 {
 	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
-	char root_arg[PATH_MAX + 16], kargs[256], dargs[4096 + 32];
-	mx_fmt(root_arg, sizeof(root_arg), "--root=%s", ctx->root);
-	mx_fmt(kargs, sizeof(kargs), "--kernel-args=%s",
-		 mx_kernel_args(ctx->plan->hvs[ctx->cell->hv].kind));
-	mx_fmt(dargs, sizeof(dargs), "--add-dracut-args=%s", dracut_args);
+	char root_arg[PATH_MAX + 16], kargs[512], dargs[4096 + 32];
+	mx_fmt(root_arg, sizeof(root_arg), "--root=%s", root);
+	mx_fmt(kargs, sizeof(kargs), "--kernel-args=%s", kernel_args);
+	mx_fmt(dargs, sizeof(dargs), "--add-dracut-args=%s", dracut_args ? dracut_args : "");
 	char *argv[16];
 	int n = 0;
 	argv[n++] = (char *)mx_tool_path(ctx->opt, "new-kernel-pkg");
@@ -120,9 +123,14 @@ static int run_new_kernel_pkg(struct mx_cell_ctx *ctx, bool mkinitrd, const char
 	argv[n++] = (char *)k->version;
 	argv[n] = NULL;
 	/* new-kernel-pkg runs grubby: ours first on PATH */
-	char path[PATH_MAX * 2];
-	mx_fmt(path, sizeof(path), "%s:%s", ctx->opt->tools, getenv("PATH") ? getenv("PATH") : "");
-	setenv("PATH", path, 1);
+	static bool path_set;
+	if (!path_set) {
+		char path[PATH_MAX * 2];
+		mx_fmt(path, sizeof(path), "%s:%s", ctx->opt->tools,
+		       getenv("PATH") ? getenv("PATH") : "");
+		setenv("PATH", path, 1);
+		path_set = true;
+	}
 	int rc = mx_run(argv, ctx->install_log);
 	if (rc) {
 		char last[MX_REASON_MAX];
@@ -138,18 +146,26 @@ int mx_stage_install(struct mx_cell_ctx *ctx)
 {
 	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
 	char dracut_args[4096] = "", key[33], cached[PATH_MAX + 64], image[PATH_MAX + 160];
+	char kargs[512];
 	bool dracut = ctx->cell->initramfs == MX_INITRAMFS_DRACUT;
+	bool dom0 = ctx->cell->initramfs == MX_INITRAMFS_DOM0;
 	if (dracut)
 		mx_dracut_args(ctx->opt, dracut_args, sizeof(dracut_args));
-	initramfs_key(ctx, dracut_args, key);
+	if (dom0)
+		mx_dom0_image_key(ctx, key);
+	else
+		initramfs_key(ctx, dracut_args, key);
 	mx_cache_path(ctx->cache, "initramfs", key, ".img", cached, sizeof(cached));
 	mx_fmt(image, sizeof(image), "%s/boot/initramfs-%s.img", ctx->root, k->version);
 	bool use_cache = !ctx->opt->no_cache;
 	bool hit = use_cache && mx_cache_fetch(cached, image);
 	ctx->cell->cached_initramfs = hit;
-	if (!hit && !dracut && build_busybox_image(ctx, image))
+	if (!hit && dom0 && mx_build_dom0_image(ctx, image))
 		return -1;
-	if (run_new_kernel_pkg(ctx, dracut && !hit, dracut_args))
+	if (!hit && !dracut && !dom0 && build_busybox_image(ctx, image))
+		return -1;
+	cell_kernel_args(ctx, kargs, sizeof(kargs));
+	if (mx_new_kernel_pkg(ctx, ctx->root, kargs, dracut && !hit, dracut_args))
 		return -1;
 	if (access(image, R_OK))
 		return fail(ctx, "new-kernel-pkg made no %s", image);

@@ -8,11 +8,12 @@
 #include <unistd.h>
 #include "bootchain/bootchain.h"
 #include "bootloader/media.h"
-#include "tests/matrix/matrix.h"
-#include "tests/matrix/report.h"
-#include "tests/matrix/run.h"
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/guests.h"
+#include "bootchain/matrix/matrix.h"
+#include "bootchain/matrix/report.h"
+#include "bootchain/matrix/run.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 
 static int error(const char *fmt, const char *what)
 {
@@ -77,6 +78,28 @@ static bool plan_needs(const struct mx_plan *plan, enum mx_initramfs kind)
 	return false;
 }
 
+/* What the dom0 image of cells with guest stages is made of (--no-guests needs none). */
+static int check_guest_tools(const struct mx_options *opt)
+{
+	static const char *const scripts[] = { "dom0-guests.sh", "guest-marker.sh" };
+	char path[PATH_MAX + 32];
+	mx_xen_tools_dir(path, sizeof(path));
+	if (!path[0])
+		return error("%s not found: guest stages need the Xen toolstack (package "
+			     "xen-utils-4.17; or --no-guests)", "/usr/lib/xen-*/bin/xl");
+	if (access(MX_PVGRUB_BIN, R_OK))
+		return error("%s not found: the PV-GRUB2 guest needs it (package grub-xen-host; or "
+			     "--no-guests)", MX_PVGRUB_BIN);
+	if (!mx_on_path("mke2fs"))
+		return error("%s not found on PATH (package e2fsprogs; or --no-guests)", "mke2fs");
+	for (int i = 0; i < 2; i++) {
+		mx_fmt(path, sizeof(path), "%s/%s", opt->data, scripts[i]);
+		if (access(path, R_OK))
+			return error("%s: guest stage script not found (use --data)", path);
+	}
+	return 0;
+}
+
 static int check_install_tools(const struct mx_options *opt, const struct mx_plan *plan)
 {
 	static const char *const tools[] = { "new-kernel-pkg", "grubby" };
@@ -87,24 +110,32 @@ static int check_install_tools(const struct mx_options *opt, const struct mx_pla
 	if (plan_needs(plan, MX_INITRAMFS_BUSYBOX)) {
 		if (access("/bin/busybox", X_OK))
 			return error("%s not found (package busybox-static)", "/bin/busybox");
-		char *argv[] = { (char *)mx_tool_path(opt, "bootchain"), "initramfs", "--help", NULL };
-		if (mx_run(argv, NULL))
-			return error("%s initramfs is not built yet: the busybox test initramfs needs it",
-				     mx_tool_path(opt, "bootchain"));
 	}
 	if (plan_needs(plan, MX_INITRAMFS_DRACUT) && !mx_on_path("dracut"))
 		return error("%s not found on PATH (package dracut-core)", "dracut");
+	if (plan_needs(plan, MX_INITRAMFS_DOM0))
+		return check_guest_tools(opt);
 	return 0;
 }
 
 static int check_root(const struct mx_options *opt)
 {
 	char cfg[PATH_MAX + 32];
-	mx_fmt(cfg, sizeof(cfg), "%s/boot/%s", opt->root,
-		 opt->config == MX_CFG_LEGACY ? "grub/grub.conf" : "grub2/grub.cfg");
-	if (access(cfg, R_OK))
-		return error("%s: no boot-loader config to boot (wrong --config?)", cfg);
+	for (int i = 0; i < opt->nconfigs; i++) {
+		mx_fmt(cfg, sizeof(cfg), "%s/boot/%s", opt->root,
+		       opt->configs[i] == MX_CFG_LEGACY ? "grub/grub.conf" : "grub2/grub.cfg");
+		if (access(cfg, R_OK))
+			return error("%s: no boot-loader config to boot (wrong --config?)", cfg);
+	}
 	return 0;
+}
+
+static bool wants_uefi(const struct mx_options *opt)
+{
+	for (int i = 0; i < opt->nfirmwares; i++)
+		if (opt->firmwares[i] == MX_FW_UEFI)
+			return true;
+	return false;
 }
 
 static int preflight(const struct mx_options *opt, const struct mx_plan *plan)
@@ -113,7 +144,7 @@ static int preflight(const struct mx_options *opt, const struct mx_plan *plan)
 	char marker[PATH_MAX];
 	if (!mx_on_path("qemu-system-x86_64"))
 		return error("%s not found on PATH (package qemu-system-x86)", "qemu-system-x86_64");
-	if (bl_media_tools_check(opt->firmware == MX_FW_UEFI, err, sizeof(err)))
+	if (bl_media_tools_check(wants_uefi(opt), err, sizeof(err)))
 		return error("%s", err);
 	if (opt->root[0])
 		return check_root(opt);
@@ -130,7 +161,13 @@ int bc_cmd_matrix(int argc, char **argv)
 	int rc = mx_parse_options(argc, argv, &opt);
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	if (resolve_dirs(&opt) || mx_plan_build(&opt, &plan) || preflight(&opt, &plan))
+	if (resolve_dirs(&opt) || mx_plan_build(&opt, &plan))
+		return 2;
+	if (opt.list) {
+		mx_report_list(stdout, &plan);
+		return 0;
+	}
+	if (preflight(&opt, &plan))
 		return 2;
 	int interrupted = mx_run_cells(&opt, &plan);
 	mx_report_table(stdout, &plan);

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "tests/matrix/image.h"
-#include "tests/matrix/matrix.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/image.h"
+#include "bootchain/matrix/matrix.h"
+#include "bootchain/matrix/util.h"
+
+#define GUESTS_READY 1
 
 const char *mx_firmware_name(enum mx_firmware fw) { return fw == MX_FW_UEFI ? "uefi" : "bios"; }
 const char *mx_config_name(enum mx_config c) { return c == MX_CFG_LEGACY ? "grub-legacy" : "grub2"; }
@@ -37,15 +39,17 @@ void mx_cell_name(const struct mx_plan *plan, const struct mx_cell *cell, char *
 		 mx_config_name(cell->config));
 }
 
-static int add_kernel(struct mx_plan *plan, const char *path)
+/* A kernel named with --kernel must be one; a file found in the boot directory that is
+ * not (a stray vmlinuz-*) is skipped with a note. */
+static int add_kernel(struct mx_plan *plan, const char *path, bool named)
 {
 	struct mx_kernel *k = &plan->kernels[plan->nkernels];
 	char err[MX_REASON_MAX + PATH_MAX];
 	memset(k, 0, sizeof(*k));
 	mx_fmt(k->path, sizeof(k->path), "%s", path);
 	if (mx_bzimage_release(path, k->version, sizeof(k->version), err, sizeof(err))) {
-		fprintf(stderr, "bootchain matrix: %s\n", err);
-		return -1;
+		fprintf(stderr, "bootchain matrix: %s%s\n", named ? "" : "skipping ", err);
+		return named ? -1 : 0;
 	}
 	char dir[PATH_MAX];
 	mx_fmt(dir, sizeof(dir), "%s", path);
@@ -72,7 +76,7 @@ static int find_kernels(const struct mx_options *opt, struct mx_plan *plan)
 		return 0;
 	}
 	for (int i = 0; i < opt->nkernels; i++)
-		if (add_kernel(plan, opt->kernels[i]))
+		if (add_kernel(plan, opt->kernels[i], true))
 			return -1;
 	if (opt->nkernels)
 		return 0;
@@ -85,8 +89,13 @@ static int find_kernels(const struct mx_options *opt, struct mx_plan *plan)
 	}
 	int rc = 0;
 	for (size_t i = 0; i < g.gl_pathc && plan->nkernels < MX_MAX_KERNELS && !rc; i++)
-		rc = add_kernel(plan, g.gl_pathv[i]);
+		rc = add_kernel(plan, g.gl_pathv[i], false);
 	globfree(&g);
+	if (!rc && !plan->nkernels) {
+		fprintf(stderr, "bootchain matrix: no kernels: nothing in %s is a Linux bzImage\n",
+			pattern);
+		return -1;
+	}
 	return rc;
 }
 
@@ -171,7 +180,8 @@ static void keep_quick_kernel(struct mx_plan *plan)
 	plan->nkernels = 1;
 }
 
-static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k, int h)
+static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k, int h,
+		      enum mx_firmware fw, enum mx_config cfg)
 {
 	struct mx_cell *c = &plan->cells[plan->ncells++];
 	const struct mx_kernel *kern = &plan->kernels[k];
@@ -179,8 +189,8 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	memset(c, 0, sizeof(*c));
 	c->kernel = k;
 	c->hv = h;
-	c->firmware = opt->firmware;
-	c->config = opt->config;
+	c->firmware = fw;
+	c->config = cfg;
 	c->expect = MX_PASS;
 	c->to_marker_s = -1;
 	if (hv->missing[0]) {
@@ -202,8 +212,16 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	if (c->initramfs == MX_INITRAMFS_AUTO)
 		c->initramfs = hv->kind == MX_HV_XEN_PV && kern->dom0_capable ? MX_INITRAMFS_DRACUT
 									       : MX_INITRAMFS_BUSYBOX;
-	c->run_xl = !opt->root[0] && c->initramfs == MX_INITRAMFS_DRACUT &&
-		    (hv->kind == MX_HV_XEN_PV || hv->kind == MX_HV_XEN_PVH);
+	bool xen = hv->kind == MX_HV_XEN_PV || hv->kind == MX_HV_XEN_PVH;
+	/* guests need a dom0 that boots: not in cells expected to fail, nor with a kernel
+	 * that cannot be dom0 anywhere */
+	c->guests = GUESTS_READY && !opt->root[0] && !opt->no_guests && xen && kern->dom0_capable &&
+		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS;
+	if (c->guests)
+		c->initramfs = MX_INITRAMFS_DOM0;
+	c->run_xl = !opt->root[0] && xen &&
+		    (c->initramfs == MX_INITRAMFS_DRACUT || c->initramfs == MX_INITRAMFS_DOM0);
+	mx_stages_plan(c, kern);
 }
 
 int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan)
@@ -212,11 +230,13 @@ int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan)
 	if (find_kernels(opt, plan) || find_hypervisors(opt, plan))
 		return -1;
 	for (int i = 0; i < plan->nkernels && !opt->root[0]; i++)
-		mx_kernel_dom0_check(&plan->kernels[i], mx_tool_path(opt, "bootchain"));
+		mx_kernel_dom0_check(&plan->kernels[i]);
 	if (opt->quick && !opt->nkernels && !opt->root[0])
 		keep_quick_kernel(plan);
 	for (int k = 0; k < plan->nkernels; k++)
 		for (int h = 0; h < plan->nhvs; h++)
-			plan_cell(opt, plan, k, h);
+			for (int f = 0; f < opt->nfirmwares; f++)
+				for (int g = 0; g < opt->nconfigs; g++)
+					plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
 	return 0;
 }

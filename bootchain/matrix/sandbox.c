@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 
 /* no_timer_check: under a loaded TCG host the IO-APIC timer check can fail spuriously
  * ("IO-APIC + timer doesn't work!"), which says nothing about the boot chain. */
@@ -16,14 +16,26 @@ const char *mx_kernel_args(enum mx_hv_kind kind)
 				  : "console=hvc0 panic=-1 no_timer_check";
 }
 
-const char *mx_hypervisor_args(enum mx_hv_kind kind)
+const char *mx_hypervisor_args(enum mx_hv_kind kind, bool guests)
 {
 	switch (kind) {
-	case MX_HV_XEN_PV: return "console=com1 com1=115200 dom0_mem=512M";
-	case MX_HV_XEN_PVH: return "console=com1 com1=115200 dom0_mem=512M dom0=pvh iommu=1";
+	case MX_HV_XEN_PV:
+		return guests ? "console=com1 com1=115200 dom0_mem=1024M,max:1024M"
+			      : "console=com1 com1=115200 dom0_mem=512M";
+	case MX_HV_XEN_PVH:
+		return guests ? "console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0=pvh iommu=1"
+			      : "console=com1 com1=115200 dom0_mem=512M dom0=pvh iommu=1";
 	case MX_HV_NONE: return "";
 	default: return "console=com1";
 	}
+}
+
+/* dom0 keeps 1 GiB (guests' images, a save file); the guests get the rest */
+#define GUESTS_MEMORY_MB 2048
+
+int mx_cell_memory_mb(const struct mx_options *opt, const struct mx_cell *cell)
+{
+	return cell->guests && opt->mem_mb < GUESTS_MEMORY_MB ? GUESTS_MEMORY_MB : opt->mem_mb;
 }
 
 static int fail(struct mx_cell_ctx *ctx, const char *what, const char *path)
@@ -120,7 +132,7 @@ int mx_stage_sandbox(struct mx_cell_ctx *ctx)
 			return -1;
 		mx_fmt(hv_in_root, sizeof(hv_in_root), "/boot/%s", name);
 	}
-	if (mx_write_sysconfig(ctx->root, hv_in_root, mx_hypervisor_args(hv->kind)))
+	if (mx_write_sysconfig(ctx->root, hv_in_root, mx_hypervisor_args(hv->kind, ctx->cell->guests)))
 		return fail(ctx, "cannot write /etc/sysconfig/kernel in", ctx->root);
 	/* dracut (run by new-kernel-pkg) reads the root's configuration directory */
 	mx_fmt(dest, sizeof(dest), "%s/etc/dracut.conf.d", ctx->root);

@@ -3,7 +3,7 @@
 #define BC_MATRIX_UTIL_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "tests/matrix/matrix.h"
+#include "bootchain/matrix/matrix.h"
 
 /* Path of a tool next to the bootchain binary (or in --tools); a static buffer per call site. */
 /* snprintf for paths and messages, where cutting a too-long text is the intent. */
@@ -12,6 +12,8 @@ const char *mx_tool_path(const struct mx_options *opt, const char *name);
 /* Run argv (NULL-terminated), stdout and stderr appended to log (or /dev/null when NULL).
  * Returns the exit status, or -1 when it could not run. */
 int mx_run(char *const argv[], const char *log);
+/* The same for a subcommand of this binary: fn(argc, argv) in a child process. */
+int mx_run_fn(int (*fn)(int, char **), char *const argv[], const char *log);
 int mx_mkdir_p(const char *path);
 int mx_rm_rf(const char *path);
 int mx_copy_file(const char *from, const char *to);

@@ -7,10 +7,10 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "tests/matrix/progress.h"
-#include "tests/matrix/run.h"
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/progress.h"
+#include "bootchain/matrix/run.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 
 /* Memory each running cell costs the host: the guest plus QEMU's own overhead. */
 #define CELL_OVERHEAD_MB 384
@@ -28,17 +28,20 @@ static long mem_available_mb(void)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
-int mx_jobs(const struct mx_options *opt)
+/* cell_mb: the most any cell's QEMU gets (cells with guests get more than --memory) */
+static int jobs_for(const struct mx_options *opt, int cell_mb)
 {
 	if (opt->jobs > 0)
 		return opt->jobs;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	long mem = mem_available_mb();
 	long jobs = cores > 0 ? cores : 1;
-	if (mem > 0 && mem / (opt->mem_mb + CELL_OVERHEAD_MB) < jobs)
-		jobs = mem / (opt->mem_mb + CELL_OVERHEAD_MB);
+	if (mem > 0 && mem / (cell_mb + CELL_OVERHEAD_MB) < jobs)
+		jobs = mem / (cell_mb + CELL_OVERHEAD_MB);
 	return jobs < 1 ? 1 : (int)jobs;
 }
+
+int mx_jobs(const struct mx_options *opt) { return jobs_for(opt, opt->mem_mb); }
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -77,8 +80,9 @@ static void reap(struct mx_cell *cell, int status)
 		       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-static void draw(const struct mx_options *opt, const struct mx_plan *plan, int done, int total,
-		 double start, const struct running *run, int jobs)
+static void draw(const struct mx_options *opt, const struct mx_plan *plan,
+		 const struct mx_cell *shared, int done, int total, double start,
+		 const struct running *run, int jobs)
 {
 	const char *names[MX_MAX_HVS * 2];
 	char bufs[MX_MAX_HVS * 2][256];
@@ -86,7 +90,12 @@ static void draw(const struct mx_options *opt, const struct mx_plan *plan, int d
 	for (int j = 0; j < jobs && n < MX_MAX_HVS * 2; j++) {
 		if (!run[j].pid)
 			continue;
-		mx_cell_name(plan, &plan->cells[run[j].cell], bufs[n], sizeof(bufs[n]));
+		char name[200], doing[sizeof(shared->doing)];
+		mx_cell_name(plan, &plan->cells[run[j].cell], name, sizeof(name));
+		/* written by the cell's process as it goes: copy, then make sure it ends */
+		memcpy(doing, shared[run[j].cell].doing, sizeof(doing));
+		doing[sizeof(doing) - 1] = '\0';
+		mx_fmt(bufs[n], sizeof(bufs[n]), doing[0] ? "%s (%s)" : "%s", name, doing);
 		names[n] = bufs[n];
 		n++;
 	}
@@ -104,7 +113,11 @@ int mx_run_cells(const struct mx_options *opt, struct mx_plan *plan)
 		return -1;
 	}
 	memcpy(shared, plan->cells, bytes);
-	int jobs = mx_jobs(opt);
+	int most = opt->mem_mb;
+	for (int i = 0; i < plan->ncells; i++)
+		if (mx_cell_memory_mb(opt, &plan->cells[i]) > most)
+			most = mx_cell_memory_mb(opt, &plan->cells[i]);
+	int jobs = jobs_for(opt, most);
 	if (jobs > MX_MAX_HVS * 2)
 		jobs = MX_MAX_HVS * 2;
 	struct running run[MX_MAX_HVS * 2] = { { 0, 0 } };
@@ -142,7 +155,7 @@ int mx_run_cells(const struct mx_options *opt, struct mx_plan *plan)
 			}
 			break;
 		}
-		draw(opt, plan, done, plan->ncells, start, run, jobs);
+		draw(opt, plan, shared, done, plan->ncells, start, run, jobs);
 		if (interrupted && !killed) {
 			/* each cell is a process group: its QEMU goes with it */
 			for (int j = 0; j < jobs; j++)
@@ -165,7 +178,7 @@ int mx_run_cells(const struct mx_options *opt, struct mx_plan *plan)
 			done++;
 		}
 	}
-	draw(opt, plan, done, plan->ncells, start, run, jobs);
+	draw(opt, plan, shared, done, plan->ncells, start, run, jobs);
 	if (opt->progress)
 		mx_progress_end(stderr);
 	memcpy(plan->cells, shared, bytes);

@@ -1,8 +1,8 @@
 /* The live progress line: redrawn in place with \r, cleared at the end. */
 #include <stdio.h>
 #include <string.h>
-#include "tests/matrix/progress.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/progress.h"
+#include "bootchain/matrix/util.h"
 
 #define LINE_MAX_COLS 160
 

@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bootloader/media.h"
-#include "tests/matrix/qemu.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/qemu.h"
+#include "bootchain/matrix/util.h"
 
 #define GRACE_AFTER_MARKER_S 3.0
 /* after a fatal message (panic, halt), a little more log, then no more waiting */
@@ -35,7 +35,7 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 {
 	struct argv_builder b = { argv, 0, max };
 	bool pvh = q->hv == MX_HV_XEN_PVH;
-	bool svm = pvh || q->hv == MX_HV_BCHV;
+	bool svm = pvh || q->hv == MX_HV_BCHV || q->svm;
 	if (mx_fmt(storage, len, "%d", q->mem_mb) >= (int)len)
 		return -1;
 	static const char *const common[] = {
@@ -195,6 +195,8 @@ int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 			break;
 		if (!r->marker_seen && now - last_scan > 1.0) {
 			last_scan = now;
+			if (q->doing)
+				mx_stage_current(buf, len, q->doing, q->doing_len);
 			if (mx_classify_terminal(buf, len) && deadline > now + GRACE_AFTER_FATAL_S)
 				deadline = now + GRACE_AFTER_FATAL_S;
 		}

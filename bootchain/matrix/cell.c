@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "bootloader/media.h"
-#include "tests/matrix/qemu.h"
-#include "tests/matrix/stages.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/qemu.h"
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
 
 int mx_stage_medium(struct mx_cell_ctx *ctx)
 {
@@ -32,6 +32,19 @@ int mx_stage_medium(struct mx_cell_ctx *ctx)
 	return 0;
 }
 
+/* The boot's time limit: --timeout for dom0 to boot, plus each stage's own limit. An
+ * expected failure only has to fail: it is not waited for as long. */
+static int boot_limit_s(const struct mx_cell_ctx *ctx)
+{
+	if (ctx->cell->expect == MX_XFAIL && ctx->opt->timeout_s > 60)
+		return 60;
+	int limit = ctx->opt->timeout_s;
+	for (int i = MX_ST_TOOLSTACK; i < MX_STAGES; i++)
+		if (ctx->cell->stage[i].planned)
+			limit += mx_stage_limit_s((enum mx_stage_id)i);
+	return limit;
+}
+
 int mx_stage_boot(struct mx_cell_ctx *ctx)
 {
 	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
@@ -40,11 +53,14 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 		.firmware = ctx->cell->firmware,
 		.hv = hv->kind,
 		.ovmf = bl_ovmf_path(),
-		.mem_mb = ctx->opt->mem_mb,
+		.mem_mb = mx_cell_memory_mb(ctx->opt, ctx->cell),
 		/* an expected failure only has to fail: do not wait as long for it */
-		.timeout_s = ctx->cell->expect == MX_XFAIL && ctx->opt->timeout_s > 60
-				     ? 60 : ctx->opt->timeout_s,
+		.timeout_s = boot_limit_s(ctx),
 		.log = ctx->serial_log,
+		.doing = ctx->cell->doing,
+		.doing_len = sizeof(ctx->cell->doing),
+		/* the PVH guest runs inside dom0's QEMU: it needs nested paging there */
+		.svm = ctx->cell->guests,
 	};
 	struct mx_boot_result r;
 	if (mx_qemu_boot(&q, &r)) {
@@ -55,6 +71,7 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 	size_t len = 0;
 	char *log = mx_read_file(ctx->serial_log, &len);
 	mx_verdict_decide(ctx->cell, hv, &r, log ? log : "", len);
+	mx_stages_decide(ctx->cell, log ? log : "", len);
 	free(log);
 	return 0;
 }
@@ -81,6 +98,13 @@ void mx_cell_paths(struct mx_cell_ctx *ctx, const struct mx_options *opt,
 		 ctx->name);
 }
 
+/* Names what the cell does now for the progress line; 0, so it chains with the stages. */
+static int doing(struct mx_cell *cell, const char *what)
+{
+	mx_fmt(cell->doing, sizeof(cell->doing), "%s", what);
+	return 0;
+}
+
 /* Runs every stage; the verdict and its reason end up in the cell. */
 void mx_cell_run(const struct mx_options *opt, const struct mx_plan *plan, struct mx_cell *cell)
 {
@@ -95,9 +119,15 @@ void mx_cell_run(const struct mx_options *opt, const struct mx_plan *plan, struc
 		return;
 	}
 	bool own_root = !opt->root[0];
-	if ((own_root && (mx_stage_sandbox(&ctx) || mx_stage_install(&ctx))) ||
-	    mx_stage_medium(&ctx) || mx_stage_boot(&ctx))
+	if ((own_root && (doing(cell, "sandbox") || mx_stage_sandbox(&ctx) ||
+			  doing(cell, "install") || mx_stage_install(&ctx))) ||
+	    doing(cell, "medium") || mx_stage_medium(&ctx) || doing(cell, "boot") ||
+	    mx_stage_boot(&ctx)) {
 		cell->verdict = MX_FAIL; /* reason set by the stage */
+		cell->stage[MX_ST_BOOT].verdict = MX_FAIL;
+		mx_fmt(cell->stage[MX_ST_BOOT].reason, sizeof(cell->stage[MX_ST_BOOT].reason), "%s",
+		       cell->reason);
+	}
 	cell->wall_s = mx_now() - start;
 	/* keep a failed cell's root for a look; a passing one is rebuilt from the cache */
 	if (cell->verdict != MX_FAIL)

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
-#include "tests/matrix/image.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/image.h"
+#include "bootchain/matrix/util.h"
 
 static uint32_t le16(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
 static uint32_t le32(const unsigned char *p) { return le16(p) | le16(p + 2) << 16; }

@@ -2,7 +2,7 @@
  * sandbox -> initramfs + install (new-kernel-pkg) -> medium (GRUB2 tools) -> boot (QEMU). */
 #ifndef BC_MATRIX_STAGES_H
 #define BC_MATRIX_STAGES_H
-#include "tests/matrix/matrix.h"
+#include "bootchain/matrix/matrix.h"
 
 /* Everything a stage needs to know about where it works. */
 struct mx_cell_ctx {
@@ -28,15 +28,22 @@ int mx_stage_boot(struct mx_cell_ctx *ctx);
 /* /etc/sysconfig/kernel in root; hypervisor "" for bare metal. */
 int mx_write_sysconfig(const char *root, const char *hypervisor, const char *args);
 
-/* Kernel command line and hypervisor arguments a cell's entry gets. */
+/* Kernel command line and hypervisor arguments a cell's entry gets (guests: dom0 with
+ * room for its guests' save files and images). */
 const char *mx_kernel_args(enum mx_hv_kind kind);
-const char *mx_hypervisor_args(enum mx_hv_kind kind);
+const char *mx_hypervisor_args(enum mx_hv_kind kind, bool guests);
+/* QEMU memory of a cell: guests need more than --memory's default. */
+int mx_cell_memory_mb(const struct mx_options *opt, const struct mx_cell *cell);
 
 /* cell.c: the paths of a cell, and a whole cell run to its verdict. */
 void mx_cell_paths(struct mx_cell_ctx *ctx, const struct mx_options *opt,
 		   const struct mx_plan *plan, struct mx_cell *cell);
 void mx_cell_run(const struct mx_options *opt, const struct mx_plan *plan, struct mx_cell *cell);
 
+/* install.c: new-kernel-pkg --root ROOT --install for the cell's kernel (with dracut
+ * when mkinitrd); -1 with the cell's reason set. */
+int mx_new_kernel_pkg(struct mx_cell_ctx *ctx, const char *root, const char *kernel_args,
+		      bool mkinitrd, const char *dracut_args);
 /* install.c: the marker script and the dracut arguments that put it in an image. */
 void mx_marker_path(const struct mx_options *opt, char *out, size_t len);
 void mx_dracut_args(const struct mx_options *opt, char *out, size_t len);

@@ -1,7 +1,7 @@
 /* Parallel execution of a plan's cells. */
 #ifndef BC_MATRIX_RUN_H
 #define BC_MATRIX_RUN_H
-#include "tests/matrix/matrix.h"
+#include "bootchain/matrix/matrix.h"
 
 /* How many cells run at once. */
 int mx_jobs(const struct mx_options *opt);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "tests/matrix/matrix.h"
+#include "bootchain/matrix/matrix.h"
 
 void mx_usage(FILE *to)
 {
@@ -15,10 +15,15 @@ void mx_usage(FILE *to)
 		"  --kernel PATH          a kernel to boot (repeatable; default: every /boot/vmlinuz-*)\n"
 		"  --hypervisor H         none, xen-pv, xen-pvh, bchv or a multiboot image PATH\n"
 		"                         (repeatable; default: none xen-pv xen-pvh bchv)\n"
-		"  --firmware bios|uefi   firmware of the QEMU machine (default bios)\n"
-		"  --config grub2|grub-legacy  config style the entries are written in (default grub2)\n"
-		"  --initramfs auto|busybox|dracut  test initramfs kind (auto: dracut for Xen PV)\n"
-		"  --quick                a small subset for CI (first dom0-capable kernel, none + xen-pv)\n"
+		"  --firmware bios|uefi   firmware of the QEMU machine (repeatable; default both)\n"
+		"  --config grub2|grub-legacy  config style the entries are written in\n"
+		"                         (repeatable; default both)\n"
+		"  --initramfs auto|busybox|dracut  test initramfs kind (auto: dracut for Xen PV,\n"
+		"                         the guest-serving dom0 image in cells with guest stages)\n"
+		"  --no-guests            no guest stages in Xen dom0 cells (boot and xl list only)\n"
+		"  --quick                a small subset for CI: the first dom0-capable kernel, none +\n"
+		"                         xen-pv, bios, grub2; the xen-pv cell runs its guest stages\n"
+		"  --list                 print the cells and stages a run would do; boot nothing\n"
 		"  --output DIR           reports and serial logs (default build/matrix)\n"
 		"  --root DIR             boot the default entry of an already installed root\n"
 		"                         (no sandbox or install stage; --hypervisor gives the expectation)\n"
@@ -76,7 +81,8 @@ static void set_defaults(struct mx_options *opt)
 }
 
 enum { O_KERNEL = 256, O_HV, O_FW, O_CFG, O_INITRAMFS, O_QUICK, O_OUTPUT, O_ROOT, O_BOOTDIR,
-       O_TOOLS, O_DATA, O_CACHE, O_JOBS, O_TIMEOUT, O_MEMORY, O_NOCACHE, O_PROGRESS, O_NOPROGRESS, O_HELP };
+       O_TOOLS, O_DATA, O_CACHE, O_JOBS, O_TIMEOUT, O_MEMORY, O_NOCACHE, O_PROGRESS, O_NOPROGRESS,
+       O_NOGUESTS, O_LIST, O_HELP };
 
 static const struct option long_options[] = {
 	{ "kernel", required_argument, 0, O_KERNEL },
@@ -97,6 +103,8 @@ static const struct option long_options[] = {
 	{ "no-cache", no_argument, 0, O_NOCACHE },
 	{ "progress", no_argument, 0, O_PROGRESS },
 	{ "no-progress", no_argument, 0, O_NOPROGRESS },
+	{ "no-guests", no_argument, 0, O_NOGUESTS },
+	{ "list", no_argument, 0, O_LIST },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 },
 };
@@ -104,6 +112,31 @@ static const struct option long_options[] = {
 static const char *const fw_names[] = { "bios", "uefi" };
 static const char *const cfg_names[] = { "grub2", "grub-legacy" };
 static const char *const initramfs_names[] = { "auto", "busybox", "dracut" };
+
+/* A repeated --firmware or --config names its value once. */
+static bool contains(const int *list, int n, int v)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+/* Firmware and config not given: all of them, or the first for --quick and --root. */
+static void default_axes(struct mx_options *opt)
+{
+	bool one = opt->quick || opt->root[0];
+	if (!opt->nfirmwares) {
+		opt->firmwares[opt->nfirmwares++] = MX_FW_BIOS;
+		if (!one)
+			opt->firmwares[opt->nfirmwares++] = MX_FW_UEFI;
+	}
+	if (!opt->nconfigs) {
+		opt->configs[opt->nconfigs++] = MX_CFG_GRUB2;
+		if (!one)
+			opt->configs[opt->nconfigs++] = MX_CFG_LEGACY;
+	}
+}
 
 /* One option; returns 0, 1 for --help, -1 on a bad value. */
 static int apply_option(struct mx_options *opt, int c, const char *arg)
@@ -125,12 +158,14 @@ static int apply_option(struct mx_options *opt, int c, const char *arg)
 	case O_FW:
 		if ((v = parse_choice("firmware", arg, fw_names, 2)) < 0)
 			return -1;
-		opt->firmware = (enum mx_firmware)v;
+		if (!contains((const int *)opt->firmwares, opt->nfirmwares, v))
+			opt->firmwares[opt->nfirmwares++] = (enum mx_firmware)v;
 		return 0;
 	case O_CFG:
 		if ((v = parse_choice("config style", arg, cfg_names, 2)) < 0)
 			return -1;
-		opt->config = (enum mx_config)v;
+		if (!contains((const int *)opt->configs, opt->nconfigs, v))
+			opt->configs[opt->nconfigs++] = (enum mx_config)v;
 		return 0;
 	case O_INITRAMFS:
 		if ((v = parse_choice("initramfs kind", arg, initramfs_names, 3)) < 0)
@@ -150,6 +185,8 @@ static int apply_option(struct mx_options *opt, int c, const char *arg)
 	case O_NOCACHE: opt->no_cache = true; return 0;
 	case O_PROGRESS: opt->progress = true; return 0;
 	case O_NOPROGRESS: opt->progress = false; return 0;
+	case O_NOGUESTS: opt->no_guests = true; return 0;
+	case O_LIST: opt->list = true; return 0;
 	case O_HELP: return 1;
 	default: return -1;
 	}
@@ -184,5 +221,6 @@ int mx_parse_options(int argc, char **argv, struct mx_options *opt)
 		fprintf(stderr, "bootchain matrix: --root boots the root's own entry; drop --kernel\n");
 		return -1;
 	}
+	default_axes(opt);
 	return 0;
 }

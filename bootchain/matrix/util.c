@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/util.h"
 
 int mx_fmt(char *out, size_t len, const char *fmt, ...)
 {
@@ -31,7 +31,8 @@ const char *mx_tool_path(const struct mx_options *opt, const char *name)
 	return out;
 }
 
-int mx_run(char *const argv[], const char *log)
+/* In a child with stdin from /dev/null and output to log: fn(argv), or exec argv. */
+static int run_in_child(int (*fn)(int, char **), char *const argv[], const char *log)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -44,6 +45,14 @@ int mx_run(char *const argv[], const char *log)
 		dup2(in, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (fn) {
+			int argc = 0;
+			while (argv[argc])
+				argc++;
+			int rc = fn(argc, (char **)argv);
+			fflush(NULL);
+			_exit(rc);
+		}
 		execvp(argv[0], argv);
 		dprintf(fd, "bootchain matrix: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -55,6 +64,13 @@ int mx_run(char *const argv[], const char *log)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int mx_run(char *const argv[], const char *log) { return run_in_child(NULL, argv, log); }
+
+int mx_run_fn(int (*fn)(int, char **), char *const argv[], const char *log)
+{
+	return run_in_child(fn, argv, log);
 }
 
 int mx_mkdir_p(const char *path)

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "tests/matrix/cache.h"
-#include "tests/matrix/util.h"
+#include "bootchain/matrix/cache.h"
+#include "bootchain/matrix/util.h"
 
 #define FNV_PRIME 0x100000001b3ULL
 

@@ -1,7 +1,7 @@
 /* The QEMU runner of the boot stage. */
 #ifndef BC_MATRIX_QEMU_H
 #define BC_MATRIX_QEMU_H
-#include "tests/matrix/matrix.h"
+#include "bootchain/matrix/matrix.h"
 
 struct mx_qemu_spec {
 	const char *iso;
@@ -11,6 +11,9 @@ struct mx_qemu_spec {
 	int mem_mb;
 	int timeout_s;
 	const char *log;        /* serial log written here */
+	char *doing;            /* when set: the stage dom0 is in, updated as it runs */
+	size_t doing_len;
+	bool svm;               /* offer SVM with nested paging (PVH guests need it) */
 };
 
 /* argv of QEMU for spec (strings kept in storage); returns argc or -1. */

@@ -1,0 +1,43 @@
+#!/bin/busybox sh
+# bootchain guest marker: /init of the small initramfs a domU boots from dom0. Loads
+# the Xen front-end drivers, then prints one line proving what the guest sees
+#   BOOTCHAIN-GUEST hv=<type> release=<uname -r> xvda=<first text of the disk> eth0=<up|down|none> mem=<MemTotal kB> cmdline=<...>
+# and then a counter every 2 s (with MemTotal), so dom0 can tell that the guest runs on
+# after a save and restore, and sees a balloon change from inside.
+/bin/busybox --install -s /bin 2>/dev/null
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mkdir -p /dev /proc /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+for m in $(cat /lib/modules/order 2>/dev/null); do insmod "/lib/modules/$m.ko" 2>/dev/null; done
+# `xl shutdown` makes the kernel run /sbin/poweroff; busybox's would signal init, which
+# is this script: power off at once instead
+rm -f /sbin/poweroff
+printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' >/sbin/poweroff
+chmod 755 /sbin/poweroff
+
+hv=none
+[ -r /sys/hypervisor/type ] && read -r hv </sys/hypervisor/type
+i=0
+while [ ! -b /dev/xvda ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
+xvda=none
+[ -b /dev/xvda ] && xvda=$(head -c 64 /dev/xvda | tr -cd 'A-Za-z0-9-')
+[ -n "$xvda" ] || xvda=blank
+eth0=none
+if [ -e /sys/class/net/eth0 ]; then
+	ip link set eth0 up 2>/dev/null
+	i=0
+	while [ "$(cat /sys/class/net/eth0/operstate)" != up ] && [ $i -lt 20 ]; do
+		sleep 0.5; i=$((i + 1))
+	done
+	eth0=$(cat /sys/class/net/eth0/operstate)
+fi
+mem() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+echo "BOOTCHAIN-GUEST hv=$hv release=$(uname -r) xvda=$xvda eth0=$eth0 mem=$(mem) cmdline=$(cat /proc/cmdline)"
+n=0
+while :; do
+	n=$((n + 1))
+	echo "BOOTCHAIN-GUEST-TICK n=$n mem=$(mem)"
+	sleep 2
+done
