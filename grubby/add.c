@@ -151,6 +151,76 @@ static void copy_module_line(struct add_state *s, struct line *t)
 	}
 }
 
+/* A menuentry line keeps what follows its title as one element; its id is
+ * the word after $menuentry_id_option (or --id) there, which saved_entry
+ * and "set default" may name. Finds that word: its start and length. */
+static const char *find_id(const struct line *l, size_t *len)
+{
+	static const char *const opts[] = { "$menuentry_id_option ", "--id " };
+	const char *rest = l->nelem > 2 ? l->el[2].item : "";
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		const char *p = strstr(rest, opts[i]);
+		if (!p)
+			continue;
+		p += strlen(opts[i]);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *e = p;
+		if (*p == '\'') {
+			const char *q = strchr(p + 1, '\'');
+			e = q ? q + 1 : p + strlen(p);
+		} else {
+			while (*e && !isspace((unsigned char)*e) && *e != '{')
+				e++;
+		}
+		*len = (size_t)(e - p);
+		return *len ? p : NULL;
+	}
+	return NULL;
+}
+
+static bool id_taken(const struct config *cfg, const struct entry *self,
+		     const char *quoted)
+{
+	size_t want = strlen(quoted), len;
+	for (const struct entry *e = cfg->entries; e; e = e->next) {
+		if (e == self || e->skip)
+			continue;
+		for (const struct line *l = e->lines; l; l = l->next) {
+			const char *id = l->type == LT_MENUENTRY ?
+					 find_id(l, &len) : NULL;
+			if (id && len == want && !strncmp(id, quoted, len))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* "bootchain-vmlinuz-V" (with the hypervisor's name for a Xen entry), kept
+ * to characters that need no quoting, numbered until no other entry has it */
+static void give_own_id(struct add_state *s, struct line *l)
+{
+	size_t len;
+	const char *id = find_id(l, &len);
+	if (!id)
+		return;
+	const char *k = strrchr(s->nk->path, '/');
+	const char *h = s->nk->mb_kernel ? strrchr(s->nk->mb_kernel, '/') : NULL;
+	char *base = gb_printf("bootchain-%s%s%s", k ? k + 1 : s->nk->path,
+			       s->nk->mb_kernel ? "-" : "",
+			       s->nk->mb_kernel ? (h ? h + 1 : s->nk->mb_kernel) : "");
+	for (char *c = base; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
+			*c = '_';
+	char *quoted = gb_printf("'%s'", base);
+	for (int n = 2; id_taken(s->cfg, s->new, quoted); n++)
+		quoted = gb_printf("'%s-%d'", base, n);
+	const char *rest = l->el[2].item;
+	l->el[2].item = gb_printf("%.*s%s%s", (int)(id - rest), rest, quoted,
+				  id + len);
+	l->raw = NULL;
+}
+
 static void copy_echo_line(struct add_state *s, struct line *t,
 			   const struct line *master)
 {
@@ -198,6 +268,8 @@ static void copy_template_line(struct add_state *s, const struct line *master)
 	} else if (t->type == LT_MENUENTRY && (s->needs & NEED_TITLE)) {
 		requote(cfg->d, t);
 		copy(s, t, quoted_title(s->title));
+		if (nk->unique_id)
+			give_own_id(s, s->last);
 		s->needs &= ~NEED_TITLE;
 	} else if (t->type == LT_TITLE && (s->needs & NEED_TITLE)) {
 		if (t->nelem >= 2) {

@@ -110,6 +110,7 @@ struct new_kernel {
 	const char *mb_args;
 	const char *devtree;
 	int index;
+	bool unique_id;		/* grub2: an id of its own, not the template's */
 };
 int add_new_kernel(struct config *cfg, struct entry *tmpl,
 		   const char *prefix, const struct new_kernel *nk);

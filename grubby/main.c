@@ -22,7 +22,8 @@ struct opts {
 	char *set_default, *info;
 	const char *extra_initrds[MAX_EXTRA_INITRDS];
 	int extra_initrd_count;
-	int bad_image_okay, probe, copy_default, make_default, efi, new_entry;
+	int bad_image_okay, probe, copy_default, make_default, efi, new_entry,
+	    unique_id;
 	int show_default, show_default_index, show_default_title;
 	int set_default_index, set_index;
 	int dialect_flags[8];
@@ -90,6 +91,9 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 		{ "new-entry-if-no-template", 0, POPT_ARG_NONE, &o->new_entry,
 		  0, "when no entry can be copied (a fresh system), build the "
 		  "new entry from scratch", NULL },
+		{ "unique-id", 0, POPT_ARG_NONE, &o->unique_id, 0,
+		  "give a copied GRUB 2 entry an id of its own instead of "
+		  "the template's", NULL },
 		{ "debug", 0, POPT_ARG_NONE, &gb_debug, 0,
 		  "explain why entries cannot serve as templates", NULL },
 		{ "default-kernel", 0, POPT_ARG_NONE, &o->show_default, 0,
@@ -429,6 +433,7 @@ static int apply_changes(struct config *cfg, struct opts *o,
 		.extra_initrd_count = o->extra_initrd_count,
 		.mb_kernel = o->mb_kernel, .mb_args = o->mb_args,
 		.devtree = o->devtree, .index = o->set_index,
+		.unique_id = o->unique_id,
 	};
 	if (add_new_kernel(cfg, tmpl, prefix, &nk))
 		return 1;

@@ -85,6 +85,7 @@ static void add_install(struct run_argv *a, const struct nkp_plan *p, const stru
 	add(a, "--copy-default", NULL);
 	/* a fresh system's config has no entry to copy */
 	add(a, "--new-entry-if-no-template", NULL);
+	add(a, "--unique-id", NULL);
 	if (!debug) {
 		add(a, "--title", p->title);
 		/* by path rather than upstream's TITLE=: a reinstall under another

@@ -133,4 +133,28 @@ rejected "kernel path with a blank refused" "/boot/my kernel: a path with blanks
 rejected "initrd path with a quote refused" "a path with blanks, quotes" --bad-image-okay \
   --add-kernel=/boot/vmlinuz-6.2.0 --initrd="/boot/it's" --title=x
 rejected "missing kernel refused" "/nonexistent/vmlinuz: No such file" --add-kernel=/nonexistent/vmlinuz --title=x
+# --unique-id (new-kernel-pkg passes it): a copied entry gets an id of its own,
+# where grubby 8.40 copies the template's (two entries, one id)
+ids() { grep -E "^[[:space:]]*menuentry " "$1" | grep -o "\$menuentry_id_option '[^']*'" | sort; }
+cp "$CFG" id.cfg
+"${G[@]}" -c id.cfg --add-kernel=/boot/vmlinuz-6.2.0 --initrd=/boot/initrd.img-6.2.0 \
+  --title="Debian 6.2.0" --copy-default --unique-id
+"${G[@]}" -c id.cfg --add-multiboot=/boot/xen-4.17-amd64.gz --add-kernel=/boot/vmlinuz-6.2.0 \
+  --initrd=/boot/initrd.img-6.2.0 --title="Xen 6.2.0" --copy-default --unique-id
+"${G[@]}" -c id.cfg --add-kernel=/boot/vmlinuz-6.2.0 --initrd=/boot/initrd.img-6.2.0 \
+  --title="Debian 6.2.0 again" --copy-default --unique-id
+check_eq "unique id: no id used twice" "" "$(ids id.cfg | uniq -d)"
+check_eq "unique id: the plain entry's" 1 "$(grep -c "^menuentry 'Debian 6.2.0' .*'bootchain-vmlinuz-6.2.0' {" id.cfg)"
+check_eq "unique id: the Xen entry's" 1 \
+  "$(grep -c "^menuentry 'Xen 6.2.0' .*'bootchain-vmlinuz-6.2.0-xen-4.17-amd64.gz' {" id.cfg)"
+check_eq "unique id: a second entry of one kernel is numbered" 1 \
+  "$(grep -c "'bootchain-vmlinuz-6.2.0-2' {" id.cfg)"
+check_eq "unique id: only the default's index moved, with the entries added before it" \
+  '<    set default="0"' "$(changed id.cfg | grep '^<')"
+valid "unique id" id.cfg
+cp "$CFG" dup.cfg
+"${G[@]}" -c dup.cfg --add-kernel=/boot/vmlinuz-6.2.0 --initrd=/boot/initrd.img-6.2.0 \
+  --title="Debian 6.2.0" --copy-default
+check "without --unique-id the template's id is copied, as grubby 8.40 does" test -n "$(ids dup.cfg | uniq -d)"
+
 done_testing
