@@ -328,7 +328,7 @@ static void grubby_arguments(void **state)
 	const char *want[] = { "grubby", "--grub2", "-c", "/r/boot/grub2/grub.cfg", "--bad-image-okay",
 			       "--add-kernel=/boot/vmlinuz-V", "--initrd=/boot/initramfs-V.img",
 			       "--add-multiboot=/boot/xen.gz", "--mbargs=dom0_mem=512M", "--copy-default",
-			       "--new-entry-if-no-template", "--title=OS (V)", "--remove-kernel=/boot/vmlinuz-V", "--make-default",
+			       "--new-entry-if-no-template", "--unique-id", "--title=OS (V)", "--remove-kernel=/boot/vmlinuz-V", "--make-default",
 			       "--args=root=/dev/sda1", NULL };
 	for (size_t i = 0; want[i] || a[i]; i++) {
 		if (!want[i] || !a[i] || strcmp(want[i], a[i]))
