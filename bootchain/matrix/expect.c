@@ -6,9 +6,7 @@
 #include <string.h>
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/util.h"
-#include "hypervisor/host/kernel_config.h"
-#include "hypervisor/host/kernel_file.h"
-#include "hypervisor/host/verdict.h"
+#include "hypervisor/host/inspect.h"
 
 #define XEN_MAJOR 4 /* the Xen Debian ships here (xen-hypervisor-4.17) */
 #define XEN_MINOR 17
@@ -59,27 +57,6 @@ static void guest_check(struct mx_kernel *k, const struct bc_kernel_config *cfg)
 		       ": dom0 cannot serve a guest's disk or network");
 }
 
-static void facts_of(const struct bc_kernel_file *kf, const struct bc_kernel_config *cfg,
-		     struct bc_boot_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->is_bzimage = kf->kind == BC_KERNEL_BZIMAGE;
-	f->bz = &kf->bz;
-	f->notes = kf->have_notes ? &kf->notes : NULL;
-	f->notes_unknown_why = !kf->vmlinux ? kf->dc_reason
-			     : !kf->have_elf ? kf->elf_reason : kf->notes_reason;
-	f->loadable_elf = kf->have_elf;
-	f->elf_machine = kf->elf.machine;
-	f->segments_below_4g = kf->have_elf &&
-		bc_elf_check_range(&kf->elf, 1ull << 20, 1ull << 32) == BC_LD_OK;
-	f->elf_unknown_why = !kf->vmlinux ? kf->dc_reason : kf->elf_reason;
-	f->xen_dom0 = bc_kernel_config_get(cfg, "CONFIG_XEN_DOM0");
-	f->xen_pvh = bc_kernel_config_get(cfg, "CONFIG_XEN_PVH");
-	f->pvh = bc_kernel_config_get(cfg, "CONFIG_PVH");
-	f->xen_major = XEN_MAJOR;
-	f->xen_minor = XEN_MINOR;
-}
-
 /* Without the verdict code's answer: a config without CONFIG_XEN_DOM0=y cannot be dom0. */
 static void ask_config(struct mx_kernel *k)
 {
@@ -116,7 +93,7 @@ void mx_kernel_dom0_check(struct mx_kernel *k)
 		struct bc_boot_facts facts;
 		struct bc_verdict v[BC_WAY_COUNT];
 		bc_kernel_config_load(&kf, k->config[0] ? k->config : NULL, &cfg);
-		facts_of(&kf, &cfg, &facts);
+		bc_boot_facts_gather(&kf, &cfg, XEN_MAJOR, XEN_MINOR, &facts);
 		bc_decide(&facts, v);
 		mx_expect_from_verdicts(k, v);
 		guest_check(k, &cfg);

@@ -56,10 +56,10 @@ static int parse_xen_version(const char *s, unsigned *major, unsigned *minor)
 	return 0;
 }
 
-static void gather_facts(struct bc_inspect_report *r, unsigned xen_major, unsigned xen_minor)
+void bc_boot_facts_gather(const struct bc_kernel_file *kf, const struct bc_kernel_config *cfg,
+			  unsigned xen_major, unsigned xen_minor, struct bc_boot_facts *f)
 {
-	const struct bc_kernel_file *kf = r->kf;
-	struct bc_boot_facts *f = &r->facts;
+	memset(f, 0, sizeof(*f));
 	f->is_bzimage = kf->kind == BC_KERNEL_BZIMAGE;
 	f->bz = &kf->bz;
 	f->notes = kf->have_notes ? &kf->notes : NULL;
@@ -71,10 +71,10 @@ static void gather_facts(struct bc_inspect_report *r, unsigned xen_major, unsign
 		bc_elf_check_range(&kf->elf, 1ull << 20, 1ull << 32) == BC_LD_OK;
 	f->elf_unknown_why = !kf->vmlinux ? kf->dc_reason : kf->elf_reason;
 	f->payload_error = kf->kind == BC_KERNEL_BZIMAGE && !kf->vmlinux ? kf->dc_reason : NULL;
-	f->config_missing_why = r->cfg->missing;
-	f->xen_dom0 = bc_kernel_config_get(r->cfg, "CONFIG_XEN_DOM0");
-	f->xen_pvh = bc_kernel_config_get(r->cfg, "CONFIG_XEN_PVH");
-	f->pvh = bc_kernel_config_get(r->cfg, "CONFIG_PVH");
+	f->config_missing_why = cfg->missing;
+	f->xen_dom0 = bc_kernel_config_get(cfg, "CONFIG_XEN_DOM0");
+	f->xen_pvh = bc_kernel_config_get(cfg, "CONFIG_XEN_PVH");
+	f->pvh = bc_kernel_config_get(cfg, "CONFIG_PVH");
 	f->xen_major = xen_major;
 	f->xen_minor = xen_minor;
 }
@@ -115,7 +115,7 @@ int bc_cmd_inspect(int argc, char **argv)
 		return fail(&a, cfg.missing, &kf);
 	struct bc_inspect_report r = { .kf = &kf, .cfg = &cfg };
 	bc_kernel_version_of(&kf, r.version, sizeof(r.version));
-	gather_facts(&r, xen_major, xen_minor);
+	bc_boot_facts_gather(&kf, &cfg, xen_major, xen_minor, &r.facts);
 	bc_decide(&r.facts, r.verdict);
 	if (a.json)
 		bc_inspect_print_json(stdout, &r);

@@ -15,6 +15,11 @@ struct bc_inspect_report {
 	char version[256];
 };
 
+/* The facts the verdict code judges, from a kernel file and its config (shared
+ * by `bootchain inspect` and the matrix, so both judge a kernel alike). */
+void bc_boot_facts_gather(const struct bc_kernel_file *kf, const struct bc_kernel_config *cfg,
+			  unsigned xen_major, unsigned xen_minor, struct bc_boot_facts *f);
+
 /* Verdicts first, then the facts; VERBOSE adds every Xen ELF note. */
 void bc_inspect_print_text(FILE *out, const struct bc_inspect_report *r, bool verbose);
 void bc_inspect_print_json(FILE *out, const struct bc_inspect_report *r);
