@@ -60,10 +60,12 @@ _private_root_build() {
   for d in bin sbin lib lib32 lib64 libx32; do
     if [ -L "/$d" ]; then cp -P "/$d" "$R/$d"; elif [ -d "/$d" ]; then mkdir "$R/$d" && mount --bind "/$d" "$R/$d"; fi
   done
-  mkdir -p "$R/boot" "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/tmp" "$R/root" "$R$top"
+  mkdir -p "$R/boot" "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/tmp" "$R/root"
   mount -t proc proc "$R/proc" && mount --rbind /dev "$R/dev" && mount --bind /sys "$R/sys" &&
-    mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && mount --bind "$top" "$R$top" ||
-    bail "cannot mount /proc, /dev, /sys, /run, /tmp or the worktree"
+    mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" ||
+    bail "cannot mount /proc, /dev, /sys, /run or /tmp"
+  # the worktree's mount point only now: a worktree under /tmp lives in the tmpfs above
+  mkdir -p "$R$top" && mount --bind "$top" "$R$top" || bail "cannot bind the worktree at $top"
   chmod 1777 "$R/tmp"
   # the host's kernels and hypervisors, read-only, for tests to copy into /boot
   mkdir "$R/host-boot" && mount --bind /boot "$R/host-boot" && mount -o remount,bind,ro "$R/host-boot" ||
