@@ -23,7 +23,7 @@ struct opts {
 	const char *extra_initrds[MAX_EXTRA_INITRDS];
 	int extra_initrd_count;
 	int bad_image_okay, probe, copy_default, make_default, efi, new_entry,
-	    unique_id;
+	    unique_id, allow_empty;
 	int show_default, show_default_index, show_default_title;
 	int set_default_index, set_index;
 	int dialect_flags[8];
@@ -91,6 +91,9 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 		{ "new-entry-if-no-template", 0, POPT_ARG_NONE, &o->new_entry,
 		  0, "when no entry can be copied (a fresh system), build the "
 		  "new entry from scratch", NULL },
+		{ "allow-empty", 0, POPT_ARG_NONE, &o->allow_empty, 0,
+		  "a config that may be left with no entry (GRUB's "
+		  "custom.cfg, which grub.cfg sources)", NULL },
 		{ "unique-id", 0, POPT_ARG_NONE, &o->unique_id, 0,
 		  "give a copied GRUB 2 entry an id of its own instead of "
 		  "the template's", NULL },
@@ -439,7 +442,7 @@ static int apply_changes(struct config *cfg, struct opts *o,
 		return 1;
 	if (nk.path && !tmpl && o->new_entry)
 		scratch_complete(cfg, prefix, &nk);
-	if (count_entries(cfg) == 0) {
+	if (count_entries(cfg) == 0 && !o->allow_empty) {
 		fprintf(stderr, "grubby: doing this would leave no kernel "
 			"entries. Not writing out new config.\n");
 		return 1;

@@ -120,6 +120,9 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 		break;
 	case NKP_REMOVE_KERNEL:
 		add(&a, "--remove-kernel", p->kernel);
+		/* custom.cfg holds only our entries: the menu has grub.cfg's too */
+		if (cfg->companion)
+			add(&a, "--allow-empty", NULL);
 		break;
 	case NKP_UPDATE_KERNEL:
 		add(&a, "--update-kernel", p->kernel);
