@@ -9,15 +9,30 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 static sigjmp_buf jump;
+
+/* One probe line, sent out of the UART before anything else happens: the
+ * next step may make bchv (or the kernel) write to the same serial port,
+ * and a line still in the tty's buffer would come out cut in two. */
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+}
 
 static void on_signal(int sig) { siglongjmp(jump, sig); }
 
@@ -42,7 +57,7 @@ static void cpuid_on(int cpu)
 		__cpuid(0x80000001, a, b, c, d);
 		svm = (c >> 2) & 1;
 	}
-	printf("probe: cpuid cpu=%d hypervisor-bit=%d signature=%s max-leaf=%#x svm=%u\n", cpu, hv,
+	say("probe: cpuid cpu=%d hypervisor-bit=%d signature=%s max-leaf=%#x svm=%u\n", cpu, hv,
 	       sig, max, svm);
 }
 
@@ -54,7 +69,7 @@ static int cmd_cpuid(void)
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
-			printf("probe: cpuid cpu=%d cannot run there: %s\n", cpu, strerror(errno));
+			say("probe: cpuid cpu=%d cannot run there: %s\n", cpu, strerror(errno));
 			continue;
 		}
 		cpuid_on(cpu);
@@ -90,9 +105,9 @@ static int cmd_svm(void)
 		int sig = sigsetjmp(jump, 1);
 		if (sig == 0) {
 			svm_insns[i].run();
-			printf("probe: svm %s executed\n", svm_insns[i].name);
+			say("probe: svm %s executed\n", svm_insns[i].name);
 		} else {
-			printf("probe: svm %s %s\n", svm_insns[i].name,
+			say("probe: svm %s %s\n", svm_insns[i].name,
 			       sig == SIGILL ? "SIGILL" : sig == SIGSEGV ? "SIGSEGV" : "SIGBUS");
 		}
 	}
@@ -104,22 +119,22 @@ static int cmd_efer(void)
 	const off_t efer = 0xc0000080;
 	int fd = open("/dev/cpu/0/msr", O_RDWR);
 	if (fd < 0) {
-		printf("probe: efer cannot open /dev/cpu/0/msr: %s\n", strerror(errno));
+		say("probe: efer cannot open /dev/cpu/0/msr: %s\n", strerror(errno));
 		return 1;
 	}
 	uint64_t v;
 	if (pread(fd, &v, 8, efer) != 8) {
-		printf("probe: efer read failed: %s\n", strerror(errno));
+		say("probe: efer read failed: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("probe: efer read=%#llx svme=%d\n", (unsigned long long)v, (int)(v >> 12 & 1));
+	say("probe: efer read=%#llx svme=%d\n", (unsigned long long)v, (int)(v >> 12 & 1));
 	uint64_t w = v | (1ull << 12);
 	if (pwrite(fd, &w, 8, efer) != 8)
-		printf("probe: efer set-svme refused (%s)\n", strerror(errno));
+		say("probe: efer set-svme refused (%s)\n", strerror(errno));
 	else
-		printf("probe: efer set-svme accepted\n");
+		say("probe: efer set-svme accepted\n");
 	if (pread(fd, &v, 8, efer) == 8)
-		printf("probe: efer after=%#llx svme=%d\n", (unsigned long long)v, (int)(v >> 12 & 1));
+		say("probe: efer after=%#llx svme=%d\n", (unsigned long long)v, (int)(v >> 12 & 1));
 	close(fd);
 	return 0;
 }
@@ -131,12 +146,12 @@ static int cmd_devmem(const char *addr_s, const char *len_s)
 	unsigned char *buf = malloc(len);
 	int fd = open("/dev/mem", O_RDWR | O_SYNC);
 	if (!buf || fd < 0) {
-		printf("probe: devmem cannot open /dev/mem: %s\n", strerror(errno));
+		say("probe: devmem cannot open /dev/mem: %s\n", strerror(errno));
 		return 1;
 	}
 	ssize_t got = pread(fd, buf, len, addr);
 	if (got != (ssize_t)len) {
-		printf("probe: devmem read of %#llx+%#zx failed: %s\n", (unsigned long long)addr, len,
+		say("probe: devmem read of %#llx+%#zx failed: %s\n", (unsigned long long)addr, len,
 		       got < 0 ? strerror(errno) : "short read");
 		return 1;
 	}
@@ -145,7 +160,7 @@ static int cmd_devmem(const char *addr_s, const char *len_s)
 		ones += buf[i] == 0xff;
 	static const char sig[] = "bootchain x86-64 hypervisor";
 	int found = memmem(buf, len, sig, sizeof(sig) - 1) != NULL;
-	printf("probe: devmem %#llx+%#zx all-ones=%zu other=%zu bchv-strings=%s\n",
+	say("probe: devmem %#llx+%#zx all-ones=%zu other=%zu bchv-strings=%s\n",
 	       (unsigned long long)addr, len, ones, len - ones, found ? "found" : "absent");
 	/* a write must be dropped: the page still reads as all ones */
 	unsigned char pattern[64];
@@ -157,7 +172,7 @@ static int cmd_devmem(const char *addr_s, const char *len_s)
 	size_t back_ones = 0;
 	for (size_t i = 0; i < sizeof(back); i++)
 		back_ones += back[i] == 0xff;
-	printf("probe: devmem write %s, read back %s\n", put == (ssize_t)sizeof(pattern) ? "done" : "failed",
+	say("probe: devmem write %s, read back %s\n", put == (ssize_t)sizeof(pattern) ? "done" : "failed",
 	       again != (ssize_t)sizeof(back) ? "failed" : back_ones == sizeof(back) ? "all-ones" : "changed");
 	close(fd);
 	free(buf);

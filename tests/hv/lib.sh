@@ -30,6 +30,9 @@ hv_initramfs() {
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 if [ -x /bin/dom0_probe ]; then
+  # kernel messages stay in the ring buffer while the probe lines go out,
+  # so none lands in the middle of one
+  /bin/busybox dmesg -n 1
   /bin/dom0_probe cpuid
   /bin/dom0_probe svm
   [ -f /msr.ko ] && /bin/busybox insmod /msr.ko && /bin/dom0_probe efer
@@ -37,6 +40,7 @@ if [ -x /bin/dom0_probe ]; then
     case \$w in bchv_probe=*) r=\${w#bchv_probe=}; /bin/dom0_probe devmem \${r%:*} \${r#*:} ;; esac
   done
   /bin/busybox echo "probe: cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+  /bin/busybox dmesg -n 7
   /bin/busybox printf P | /bin/busybox dd of=/dev/port bs=1 seek=233 count=1 2>/dev/null
 fi
 # bchv_phases: 3 s idle, 3 s CPU-bound, 3 s of port I/O, each ended by a
