@@ -112,6 +112,8 @@ void bc_inspect_print_json(FILE *out, const struct bc_inspect_report *r)
 		fprintf(out, "%s\n    \"%s\": {\"answer\": \"%s\", \"why\": ", w ? "," : "",
 			bc_boot_way_key(w), bc_answer_name(v->answer));
 		json_cstr(out, v->why[0] ? v->why : NULL);
+		fputs(", \"host\": ", out);
+		json_cstr(out, v->host);
 		fputc('}', out);
 	}
 	fputs("\n  }\n}\n", out);

@@ -99,6 +99,8 @@ static void print_verdicts(FILE *out, const struct bc_inspect_report *r)
 		const struct bc_verdict *v = &r->verdict[w];
 		fprintf(out, "  %-17s %s%s%s\n", bc_boot_way_name(w), bc_answer_name(v->answer),
 			v->why[0] ? ": " : "", v->why);
+		if (v->host)
+			fprintf(out, "  %-17s %s\n", "", v->host);
 	}
 }
 

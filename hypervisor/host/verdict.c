@@ -142,6 +142,11 @@ static void decide_xen_pvh(const struct bc_boot_facts *f, struct bc_verdict *v)
 		set_unknown(v, "cannot read the Xen ELF notes", f->notes_unknown_why);
 }
 
+/* bchv contains dom0 with AMD SVM and nested paging; without them it stops, or starts
+ * dom0 on the bare CPU when told to (dom0=native). */
+#define OURS_HOST "dom0 is contained only on AMD SVM hosts with nested paging (NPT); " \
+	"elsewhere bchv starts it only with dom0=native, uncontained"
+
 static void decide_ours(const struct bc_boot_facts *f, struct bc_verdict *v)
 {
 	add_config_reason(v, f->pvh, "CONFIG_PVH");
@@ -187,6 +192,8 @@ void bc_decide(const struct bc_boot_facts *f, struct bc_verdict out[BC_WAY_COUNT
 	needs_config(f, &out[BC_WAY_XEN_PVH], f->xen_pvh, "CONFIG_XEN_PVH");
 	decide_ours(f, &out[BC_WAY_OURS]);
 	needs_config(f, &out[BC_WAY_OURS], f->pvh, "CONFIG_PVH");
+	if (out[BC_WAY_OURS].answer != BC_NO)
+		out[BC_WAY_OURS].host = OURS_HOST;
 }
 
 const char *bc_boot_way_name(enum bc_boot_way way)

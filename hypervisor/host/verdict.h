@@ -30,6 +30,7 @@ struct bc_boot_facts {
 struct bc_verdict {
 	enum bc_answer answer;
 	char why[512];                     /* reasons, "; "-separated; empty for yes */
+	const char *host;                  /* what it needs of the machine, when it can boot; or NULL */
 };
 
 const char *bc_boot_way_name(enum bc_boot_way way);    /* "bare metal", ... */

@@ -26,7 +26,7 @@ import json, sys; d = json.load(open(sys.argv[1])); assert "No such file" in d["
 
 amd64=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v cloud | head -1)
 if [ -z "$amd64" ]; then
-	for i in 1 2 3 4 5 6 7 8 9; do skip "linux-image-amd64 not installed"; done
+	for i in $(seq 10); do skip "linux-image-amd64 not installed"; done
 	done_testing; exit
 fi
 want=${amd64##*/vmlinuz-}
@@ -41,6 +41,16 @@ for way in "Xen PV dom0" "Xen PVH dom0" "our hypervisor"; do
 		grep -qE "^  $way +unknown: kernel config not found, CONFIG_[A-Z0-9_]+ unknown: .*config-$want: No such file" <<<"$out"
 done
 check_eq "text output leads with the verdicts" "verdicts (Xen 4.17):" "$(sed -n 3p <<<"$out")"
+check_eq "bchv's verdict says dom0 is contained only on SVM+NPT hosts, uncontained with dom0=native" \
+	"dom0 is contained only on AMD SVM hosts with nested paging (NPT); elsewhere bchv starts it only with dom0=native, uncontained" \
+	"$(grep -A1 '^  our hypervisor ' <<<"$out" | sed -n '2s/^ *//p')"
+"$BC" inspect --json "$tmp/kernel.img" >"$tmp/kernel.json"
+check "--json: bchv's verdict has the same host condition, the others none" python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))["verdicts"]
+assert v["bootchain_hv"]["host"].startswith("dom0 is contained only on AMD SVM hosts with nested paging (NPT)"), v
+assert "dom0=native, uncontained" in v["bootchain_hv"]["host"]
+assert all(v[k]["host"] is None for k in ("bare_metal", "xen_pv_dom0", "xen_pvh_dom0")), v' "$tmp/kernel.json"
 check "the note dump is behind --verbose" bash -c \
 	'! grep -q "^  PHYS32_ENTRY " <<<"$0" && "$1" inspect --verbose "$2" | grep -q "^  PHYS32_ENTRY "' \
 	"$out" "$BC" "$tmp/kernel.img"
@@ -58,5 +68,6 @@ open(sys.argv[2], 'wb').write(d)
 PY
 out=$("$BC" inspect --config "/boot/config-$want" "$tmp/broken.img")
 check "a payload that does not decompress makes every verdict no with the message" \
-	bash -c '[ $(grep -cE "^  .* no: the payload does not decompress: xz: " <<<"$0") -eq 4 ]' "$out"
+	bash -c '[ $(grep -cE "^  .* no: the payload does not decompress: xz: " <<<"$0") -eq 4 ] &&
+		! grep -q "contained only" <<<"$0"' "$out"
 done_testing

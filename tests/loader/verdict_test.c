@@ -61,6 +61,12 @@ static void no_dom0_config_says_lacks_dom0(void **state)
 	assert_non_null(strstr(v[BC_WAY_XEN_PV].why, "CONFIG_XEN_DOM0"));
 	assert_int_equal(v[BC_WAY_XEN_PVH].answer, BC_NO);
 	assert_int_equal(v[BC_WAY_OURS].answer, BC_YES);   /* ours does not need Xen dom0 */
+	/* a yes for bchv holds with a condition on the machine, not the kernel */
+	assert_non_null(v[BC_WAY_OURS].host);
+	assert_non_null(strstr(v[BC_WAY_OURS].host, "contained only on AMD SVM hosts with nested paging"));
+	assert_non_null(strstr(v[BC_WAY_OURS].host, "dom0=native, uncontained"));
+	assert_null(v[BC_WAY_XEN_PV].host);
+	assert_null(v[BC_WAY_BARE_METAL].host);
 }
 
 static void no_notes_at_all(void **state)
@@ -77,6 +83,7 @@ static void no_notes_at_all(void **state)
 	assert_int_equal(v[BC_WAY_XEN_PVH].answer, BC_NO);
 	assert_int_equal(v[BC_WAY_OURS].answer, BC_NO);
 	assert_non_null(strstr(v[BC_WAY_OURS].why, "PHYS32_ENTRY"));
+	assert_null(v[BC_WAY_OURS].host);           /* a no needs no host condition */
 }
 
 static void no_phys32_entry(void **state)
