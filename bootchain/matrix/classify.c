@@ -146,11 +146,15 @@ const char *mx_hv_log_proof(enum mx_hv_kind kind)
 	}
 }
 
-/* Marker fields are "key=value" words; cmdline= takes the rest of the line. */
+/* Marker fields are "key=value" words; cmdline= takes the rest of the line, so a
+ * word in it is never taken for a field (a kernel argument hidden=yes proves nothing). */
 bool mx_marker_field(const char *marker, const char *key, char *out, size_t len)
 {
 	size_t klen = strlen(key);
+	const char *cmdline = strstr(marker, " cmdline=");
 	for (const char *p = marker; (p = strstr(p, key)) != NULL; p += klen) {
+		if (cmdline && p > cmdline && strcmp(key, "cmdline"))
+			break;
 		if ((p != marker && p[-1] != ' ') || p[klen] != '=')
 			continue;
 		const char *v = p + klen + 1;
@@ -172,6 +176,26 @@ static void set_reason(struct mx_cell *cell, const char *reason, const char *det
 		mx_fmt(cell->reason, sizeof(cell->reason), "%s", reason);
 }
 
+/* Under bchv, dom0 proves it is contained: CPUID shows bchv's signature and bchv's own
+ * memory reads as all ones through /dev/mem. Empty reason when the marker says so. */
+static void containment_reason(struct mx_cell *cell, const char *marker)
+{
+	char sig[32] = "", hidden[32] = "";
+	bool has_sig = mx_marker_field(marker, "sig", sig, sizeof(sig));
+	mx_marker_field(marker, "hidden", hidden, sizeof(hidden));
+	if (!has_sig)
+		mx_fmt(cell->reason, sizeof(cell->reason),
+		       "dom0 not shown contained: the marker has no sig=/hidden= (no bchv_probe= "
+		       "argument, or no bootchain-dom0-probe in the initramfs)");
+	else if (strcmp(sig, "bchvbchvbchv"))
+		mx_fmt(cell->reason, sizeof(cell->reason),
+		       "dom0 not contained: CPUID 0x40000000 signature is '%s', not bchvbchvbchv", sig);
+	else if (strcmp(hidden, "yes"))
+		mx_fmt(cell->reason, sizeof(cell->reason),
+		       "dom0 not contained: /dev/mem read of bchv's memory gave hidden=%s, not all ones",
+		       hidden[0] ? hidden : "(none)");
+}
+
 /* Why did this boot not prove what it should? Empty when it did. */
 static void failure_reason(struct mx_cell *cell, const struct mx_hypervisor *hv,
 			   const struct mx_boot_result *boot, const char *log, size_t len)
@@ -183,15 +207,25 @@ static void failure_reason(struct mx_cell *cell, const struct mx_hypervisor *hv,
 		return;
 	}
 	if (boot->marker_seen) {
+		const char *proof = mx_hv_log_proof(hv->kind);
 		char type[64] = "";
 		const char *want = mx_hv_expected_type(hv->kind);
 		mx_marker_field(boot->marker, "hv", type, sizeof(type));
+		if (hv->kind == MX_HV_BCHV) {
+			/* the marker's hv= comes from the signature: say what is missing */
+			if (!find_bytes(log, len, proof))
+				mx_fmt(cell->reason, sizeof(cell->reason),
+				       "the hypervisor never ran: no '%s' lines in the serial log", proof);
+			else
+				containment_reason(cell, boot->marker);
+			if (cell->reason[0])
+				return;
+		}
 		if (want && strcmp(type, want)) {
 			mx_fmt(cell->reason, sizeof(cell->reason),
 				 "wrong hypervisor: marker says '%s', expected '%s'", type, want);
 			return;
 		}
-		const char *proof = mx_hv_log_proof(hv->kind);
 		if (proof && !find_bytes(log, len, proof)) {
 			mx_fmt(cell->reason, sizeof(cell->reason),
 			       "the hypervisor never ran: no '%s' lines in the serial log", proof);

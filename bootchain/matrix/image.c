@@ -62,20 +62,54 @@ static int multiboot_version(const unsigned char *buf, size_t n)
 	return 0;
 }
 
-int mx_multiboot_check(const char *path, char *err, size_t errlen)
+/* The first 32 KiB of a (possibly gzip'd) image into buf; its length, or -1 with err set. */
+static int read_head(const char *path, unsigned char *buf, unsigned size, char *err, size_t errlen)
 {
-	static unsigned char buf[32768 + 16];
 	gzFile gz = gzopen(path, "rb");
 	if (!gz) {
 		mx_fmt(err, errlen, "%s: cannot open hypervisor: %s", path, strerror(errno));
 		return -1;
 	}
-	int n = gzread(gz, buf, sizeof(buf));
+	int n = gzread(gz, buf, size);
 	gzclose(gz);
 	if (n <= 0) {
 		mx_fmt(err, errlen, "%s: hypervisor image is empty or unreadable", path);
 		return -1;
 	}
+	return n;
+}
+
+/* A multiboot1 header with the address fields (flag 16) says where the image's
+ * loaded part goes: load_addr up to load_end_addr. */
+int mx_multiboot_load_range(const char *path, unsigned long *lo, unsigned long *len, char *err,
+			    size_t errlen)
+{
+	static unsigned char buf[8192 + 32];
+	int n = read_head(path, buf, sizeof(buf), err, errlen);
+	if (n < 0)
+		return -1;
+	for (size_t i = 0; i + 32 <= (size_t)n && i < 8192; i += 4) {
+		const unsigned char *h = buf + i;
+		if (le32(h) != 0x1BADB002u || (uint32_t)(le32(h) + le32(h + 4) + le32(h + 8)) != 0)
+			continue;
+		uint32_t start = le32(h + 16), end = le32(h + 20);
+		if (!(le32(h + 4) & (1u << 16)) || end <= start)
+			break;
+		*lo = start;
+		*len = end - start;
+		return 0;
+	}
+	mx_fmt(err, errlen, "%s: no multiboot1 header with load addresses: its memory range is unknown",
+	       path);
+	return -1;
+}
+
+int mx_multiboot_check(const char *path, char *err, size_t errlen)
+{
+	static unsigned char buf[32768 + 16];
+	int n = read_head(path, buf, sizeof(buf), err, errlen);
+	if (n < 0)
+		return -1;
 	int v = multiboot_version(buf, (size_t)n);
 	if (!v) {
 		mx_fmt(err, errlen, "%s: not a multiboot image (no multiboot header in its first 32 KiB)",

@@ -7,5 +7,9 @@
 int mx_bzimage_release(const char *path, char *release, size_t len, char *err, size_t errlen);
 /* 1 or 2 for a multiboot1/2 image (gzip or plain); -1 with err set. */
 int mx_multiboot_check(const char *path, char *err, size_t errlen);
+/* Where a multiboot image's loaded part lies (multiboot1 load_addr to load_end_addr);
+ * -1 with err set when its header does not say. */
+int mx_multiboot_load_range(const char *path, unsigned long *lo, unsigned long *len, char *err,
+			    size_t errlen);
 
 #endif

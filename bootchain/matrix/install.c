@@ -16,6 +16,7 @@
 
 #define BUSYBOX_PATH "/bin/busybox"
 #define MARKER_HOOK_DEST "/lib/dracut/hooks/cmdline/00-bootchain-marker.sh"
+#define PROBE_DEST "/usr/bin/bootchain-dom0-probe" /* the marker finds it on PATH */
 
 static int fail(struct mx_cell_ctx *ctx, const char *fmt, const char *what)
 {
@@ -30,16 +31,23 @@ void mx_marker_path(const struct mx_options *opt, char *out, size_t len)
 	mx_fmt(out, len, "%s/marker.sh", opt->data);
 }
 
+/* Built (and installed) beside the tools: BIN/../libexec/bootchain. */
+void mx_dom0_probe_path(const struct mx_options *opt, char *out, size_t len)
+{
+	mx_fmt(out, len, "%s/../libexec/bootchain/dom0-probe", opt->tools);
+}
+
 /* Arguments new-kernel-pkg passes on to dracut: a small image (base module only) with
  * the marker as a cmdline hook, plus the Xen toolstack and its drivers for `xl list`. */
 void mx_dracut_args(const struct mx_options *opt, char *out, size_t len)
 {
-	char marker[PATH_MAX], xen[PATH_MAX];
+	char marker[PATH_MAX], probe[PATH_MAX], xen[PATH_MAX];
 	mx_marker_path(opt, marker, sizeof(marker));
+	mx_dom0_probe_path(opt, probe, sizeof(probe));
 	mx_xen_tools_dir(xen, sizeof(xen));
 	int n = mx_fmt(out, len,
 			 "--no-hostonly --gzip --modules base --include %s " MARKER_HOOK_DEST
-			 " --install dd", marker);
+			 " --include %s " PROBE_DEST " --install dd", marker, probe);
 	if (xen[0] && n > 0 && (size_t)n < len)
 		mx_fmt(out + n, len - (size_t)n,
 			 " --install %s/xl --install %s/xenstored --install %s/xen-init-dom0"
@@ -55,6 +63,8 @@ static void initramfs_key(struct mx_cell_ctx *ctx, const char *dracut_args, char
 	mx_hash_init(&h);
 	mx_marker_path(ctx->opt, marker, sizeof(marker));
 	mx_hash_file(&h, marker);
+	mx_dom0_probe_path(ctx->opt, path, sizeof(path));
+	mx_hash_file(&h, path);
 	if (ctx->cell->initramfs == MX_INITRAMFS_BUSYBOX) {
 		mx_hash_str(&h, "busybox-1");
 		mx_hash_file(&h, BUSYBOX_PATH);
@@ -72,10 +82,12 @@ static void initramfs_key(struct mx_cell_ctx *ctx, const char *dracut_args, char
 
 static int build_busybox_image(struct mx_cell_ctx *ctx, const char *out)
 {
-	char marker[PATH_MAX];
+	char marker[PATH_MAX], probe[PATH_MAX], add[PATH_MAX + 64];
 	mx_marker_path(ctx->opt, marker, sizeof(marker));
+	mx_dom0_probe_path(ctx->opt, probe, sizeof(probe));
+	mx_fmt(add, sizeof(add), "%s:" PROBE_DEST, probe);
 	char *argv[] = { "initramfs", "-o", (char *)out, "--busybox", BUSYBOX_PATH, "--init", marker,
-			 NULL };
+			 "--add", add, NULL };
 	int rc = mx_run_fn(bc_cmd_initramfs, argv, ctx->install_log);
 	if (rc) {
 		char last[MX_REASON_MAX];
@@ -88,10 +100,16 @@ static int build_busybox_image(struct mx_cell_ctx *ctx, const char *out)
 }
 
 /* Kernel arguments of the cell's entry: with guest stages, dom0 also gets each stage's
- * time limit (dom0-guests.sh reads bootchain.limits=NAME:SECONDS,...). */
+ * time limit (dom0-guests.sh reads bootchain.limits=NAME:SECONDS,...). Under bchv, the
+ * marker probes bchv's memory (bchv_probe=ADDR:LEN), which Linux lets /dev/mem read
+ * only with iomem=relaxed. */
 static void cell_kernel_args(const struct mx_cell_ctx *ctx, char *out, size_t len)
 {
-	int n = mx_fmt(out, len, "%s", mx_kernel_args(ctx->plan->hvs[ctx->cell->hv].kind));
+	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
+	int n = mx_fmt(out, len, "%s", mx_kernel_args(hv->kind));
+	if (hv->kind == MX_HV_BCHV && n > 0 && (size_t)n < len)
+		n += mx_fmt(out + n, len - (size_t)n, " iomem=relaxed bchv_probe=%#lx:%#lx",
+			    hv->hidden_lo, hv->hidden_len);
 	if (!ctx->cell->guests)
 		return;
 	for (int i = MX_ST_TOOLSTACK; i < MX_STAGES && n > 0 && (size_t)n < len; i++)

@@ -65,6 +65,8 @@ struct mx_hypervisor {
 	char label[32];         /* column name: none, xen-pv, xen-pvh, bchv, or the file name */
 	char path[PATH_MAX];    /* image file; "" for none */
 	char missing[MX_REASON_MAX]; /* non-empty: column is skipped with this reason */
+	/* bchv: its own memory, which dom0 must read as all ones (the marker's probe) */
+	unsigned long hidden_lo, hidden_len;
 };
 
 struct mx_cell {

@@ -27,7 +27,7 @@ const char *mx_hv_expected_type(enum mx_hv_kind kind)
 	case MX_HV_NONE: return "none";
 	case MX_HV_XEN_PV:
 	case MX_HV_XEN_PVH: return "xen";
-	case MX_HV_BCHV: return "none"; /* it shows no /sys/hypervisor; its log proves it ran */
+	case MX_HV_BCHV: return "bchv"; /* no /sys/hypervisor: the marker reads its CPUID signature */
 	default: return NULL;
 	}
 }
@@ -140,6 +140,11 @@ static int add_hypervisor(const struct mx_options *opt, struct mx_plan *plan, co
 	if (h->path[0] && !h->missing[0]) {
 		char err[MX_REASON_MAX + PATH_MAX];
 		if (mx_multiboot_check(h->path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "bootchain matrix: %s\n", err);
+			return -1;
+		}
+		if (h->kind == MX_HV_BCHV &&
+		    mx_multiboot_load_range(h->path, &h->hidden_lo, &h->hidden_len, err, sizeof(err))) {
 			fprintf(stderr, "bootchain matrix: %s\n", err);
 			return -1;
 		}

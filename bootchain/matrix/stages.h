@@ -46,6 +46,8 @@ int mx_new_kernel_pkg(struct mx_cell_ctx *ctx, const char *root, const char *ker
 		      bool mkinitrd, const char *dracut_args);
 /* install.c: the marker script and the dracut arguments that put it in an image. */
 void mx_marker_path(const struct mx_options *opt, char *out, size_t len);
+/* install.c: the static probe the marker runs in dom0 (bootchain-dom0-probe). */
+void mx_dom0_probe_path(const struct mx_options *opt, char *out, size_t len);
 void mx_dracut_args(const struct mx_options *opt, char *out, size_t len);
 
 #endif

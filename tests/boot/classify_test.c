@@ -255,14 +255,47 @@ static void our_hypervisor_must_show_in_the_log(void **state)
 	(void)state;
 	struct mx_hypervisor bchv = { .kind = MX_HV_BCHV };
 	struct mx_cell c = { .expect = MX_PASS };
-	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=none release=6.1 xl=none cmdline=x");
+	struct mx_boot_result b = seen(MX_MARKER_TAG " hv=bchv release=6.1 xl=none sig=bchvbchvbchv "
+					    "hidden=yes cmdline=x bchv_probe=0x200000:0x30000");
 	const char *log = "(bchv) [ 4.29] bchv 0.1: bootchain x86-64 hypervisor\n";
 	mx_verdict_decide(&c, &bchv, &b, log, strlen(log));
 	assert_int_equal(c.verdict, MX_PASS);
+	assert_string_equal(c.reason, "");
 	/* a marker with no sign of the hypervisor: GRUB booted the kernel directly */
 	mx_verdict_decide(&c, &bchv, &b, "[ 0.0] Linux version\n", 21);
 	assert_int_equal(c.verdict, MX_FAIL);
 	assert_non_null(strstr(c.reason, "never ran"));
+}
+
+/* A bchv boot passes only with dom0's proof that it is contained. */
+static void bchv_needs_proof_of_containment(void **state)
+{
+	(void)state;
+	struct mx_hypervisor bchv = { .kind = MX_HV_BCHV };
+	struct mx_cell c = { .expect = MX_PASS };
+	const char *log = "(bchv) [ 4.29] bchv 0.1: bootchain x86-64 hypervisor\n";
+	static const struct { const char *marker, *reason; } cases[] = {
+		{ " hv=none release=6.1 xl=none cmdline=x",
+		  "dom0 not shown contained: the marker has no sig=/hidden= (no bchv_probe= argument, "
+		  "or no bootchain-dom0-probe in the initramfs)" },
+		/* dom0=native: the CPU's own signature */
+		{ " hv=none release=6.1 xl=none sig=TCGTCGTCGTCG hidden=no cmdline=x",
+		  "dom0 not contained: CPUID 0x40000000 signature is 'TCGTCGTCGTCG', not bchvbchvbchv" },
+		{ " hv=bchv release=6.1 xl=none sig=bchvbchvbchv hidden=no cmdline=x",
+		  "dom0 not contained: /dev/mem read of bchv's memory gave hidden=no, not all ones" },
+		{ " hv=bchv release=6.1 xl=none sig=bchvbchvbchv hidden=unreadable cmdline=x",
+		  "dom0 not contained: /dev/mem read of bchv's memory gave hidden=unreadable, not all ones" },
+		{ " hv=bchv release=6.1 xl=none sig=bchvbchvbchv cmdline=x hidden=yes",
+		  "dom0 not contained: /dev/mem read of bchv's memory gave hidden=(none), not all ones" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char m[256];
+		snprintf(m, sizeof(m), "%s%s", MX_MARKER_TAG, cases[i].marker);
+		struct mx_boot_result b = seen(m);
+		mx_verdict_decide(&c, &bchv, &b, log, strlen(log));
+		assert_int_equal(c.verdict, MX_FAIL);
+		assert_string_equal(c.reason, cases[i].reason);
+	}
 }
 
 static void fatal_messages_end_the_wait(void **state)
@@ -301,6 +334,7 @@ int main(void)
 		cmocka_unit_test(verdict_timeout_and_expected_failures),
 		cmocka_unit_test(verdict_quits_without_marker),
 		cmocka_unit_test(our_hypervisor_must_show_in_the_log),
+		cmocka_unit_test(bchv_needs_proof_of_containment),
 		cmocka_unit_test(fatal_messages_end_the_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,10 @@
 #!/bin/busybox sh
 # bootchain boot marker: proves a boot from inside. Run as /init of the busybox test
 # initramfs, or sourced as a dracut cmdline hook. Prints one line
-#   BOOTCHAIN-MARKER hv=<xen|none> release=<uname -r> xl=<first domain|none> cmdline=<...>
+#   BOOTCHAIN-MARKER hv=<xen|bchv|none> release=<uname -r> xl=<first domain|none> [sig=.. hidden=..] cmdline=<...>
+# Under bchv (bchv_probe=ADDR:LEN on the command line: its own memory), dom0's
+# containment: bootchain-dom0-probe gives the CPUID 0x40000000 signature and
+# hidden=yes when a /dev/mem read of that range gives all ones.
 # then ends QEMU through isa-debug-exit (port 0xf4, value 1: QEMU exits with status 3).
 
 if ! command -v getarg >/dev/null 2>&1; then
@@ -32,7 +35,17 @@ if [ "$bc_hv" = xen ] && [ -n "$bc_xen_bin" ]; then
 	[ -n "$bc_xl" ] || bc_xl=empty
 fi
 
-echo "BOOTCHAIN-MARKER hv=$bc_hv release=$(uname -r) xl=$bc_xl cmdline=$(cat /proc/cmdline)"
+bc_contained=
+for w in $(cat /proc/cmdline); do
+	case $w in bchv_probe=*:*)
+		bc_range=${w#bchv_probe=}
+		bc_contained=$(bootchain-dom0-probe marker "${bc_range%:*}" "${bc_range#*:}" 2>/dev/null)
+		[ -n "$bc_contained" ] || bc_contained="sig=unknown hidden=unknown"
+		[ "$bc_hv" = none ] && [ "${bc_contained#sig=bchvbchvbchv }" != "$bc_contained" ] && bc_hv=bchv ;;
+	esac
+done
+
+echo "BOOTCHAIN-MARKER hv=$bc_hv release=$(uname -r) xl=$bc_xl ${bc_contained:+$bc_contained }cmdline=$(cat /proc/cmdline)"
 
 # the Xen console (hvc0) flushes asynchronously: give it a moment
 sleep 1

@@ -34,8 +34,9 @@ static void write_bzimage(const char *path, const char *release)
 	fclose(f);
 }
 
-/* A gzip-compressed file with a multiboot2 header at offset 64 (or none). */
-static void write_hypervisor(const char *path, bool multiboot)
+/* A gzip-compressed file with a multiboot2 header at offset 64 (or none), and a
+ * multiboot1 header at 128 with flags mb1_flags (none when 0) loading 0x200000-0x230000. */
+static void write_hypervisor(const char *path, bool multiboot, uint32_t mb1_flags)
 {
 	unsigned char img[8192] = { 0 };
 	if (multiboot) {
@@ -44,6 +45,13 @@ static void write_hypervisor(const char *path, bool multiboot)
 		put32(img + 68, arch);
 		put32(img + 72, len);
 		put32(img + 76, (uint32_t)-(magic + arch + len));
+	}
+	if (mb1_flags) {
+		put32(img + 128, 0x1BADB002u);
+		put32(img + 132, mb1_flags);
+		put32(img + 136, (uint32_t)-(0x1BADB002u + mb1_flags));
+		put32(img + 144, 0x200000);
+		put32(img + 148, 0x230000);
 	}
 	gzFile gz = gzopen(path, "wb");
 	assert_non_null(gz);
@@ -62,8 +70,9 @@ static int setup(void **state)
 	write_bzimage(in_dir("boot/vmlinuz-6.1.0-9-cloud-amd64"), "6.1.0-9-cloud-amd64");
 	mx_write_file(in_dir("boot/config-6.1.0-9-amd64"), "CONFIG_XEN=y\nCONFIG_XEN_DOM0=y\n");
 	mx_write_file(in_dir("boot/config-6.1.0-9-cloud-amd64"), "CONFIG_XEN=y\n# CONFIG_XEN_DOM0 is not set\n");
-	write_hypervisor(in_dir("boot/xen-4.17-amd64.gz"), true);
-	write_hypervisor(in_dir("not-multiboot.gz"), false);
+	write_hypervisor(in_dir("boot/xen-4.17-amd64.gz"), true, 0x3);
+	write_hypervisor(in_dir("not-multiboot.gz"), false, 0);
+	write_hypervisor(in_dir("addressed.gz"), true, 0x10003);
 	mx_write_file(in_dir("garbage"), "this is not a kernel at all\n");
 	return 0;
 }
@@ -141,6 +150,15 @@ static void image_checks(void **state)
 	assert_int_equal(mx_multiboot_check(in_dir("boot/xen-4.17-amd64.gz"), err, sizeof(err)), 2);
 	assert_int_equal(mx_multiboot_check(in_dir("not-multiboot.gz"), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a multiboot image"));
+	/* where bchv's memory is, for the marker's probe: the multiboot1 address fields */
+	unsigned long lo = 0, len = 0;
+	assert_int_equal(mx_multiboot_load_range(in_dir("addressed.gz"), &lo, &len, err, sizeof(err)), 0);
+	assert_int_equal(lo, 0x200000);
+	assert_int_equal(len, 0x30000);
+	assert_int_equal(mx_multiboot_load_range(in_dir("boot/xen-4.17-amd64.gz"), &lo, &len, err,
+						 sizeof(err)), -1);
+	assert_non_null(strstr(err, "no multiboot1 header with load addresses"));
+	assert_int_equal(mx_multiboot_load_range(in_dir("not-multiboot.gz"), &lo, &len, err, sizeof(err)), -1);
 }
 
 static void verdicts_become_expectations(void **state)

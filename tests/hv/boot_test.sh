@@ -52,23 +52,25 @@ cp "$IMG" "$HV_WORK/bchv.gz"
 cp "$KERNEL" "$HV_WORK/vmlinuz"
 hv_initramfs "$HV_WORK/initrd.gz" || fail "test initramfs built"
 
-# The probing initramfs: dom0_probe (static) and the msr driver, so dom0 can
-# try EFER.SVME through /dev/cpu/0/msr.
+# The probing initramfs: the matrix's dom0 probe (static) and the msr driver,
+# so dom0 can try EFER.SVME through /dev/cpu/0/msr.
 kver=$(basename "$KERNEL"); kver=${kver#vmlinuz-}
 msr_ko=$(find "/lib/modules/$kver" -name 'msr.ko*' 2>/dev/null | head -n 1)
 case $msr_ko in
   *.xz) xz -dc "$msr_ko" >"$HV_WORK/msr.ko" && msr_ko=$HV_WORK/msr.ko ;;
   *.zst) zstd -qdc "$msr_ko" >"$HV_WORK/msr.ko" && msr_ko=$HV_WORK/msr.ko ;;
 esac
-cc -static -O2 -o "$HV_WORK/dom0_probe" "$here/dom0_probe.c" || fail "dom0_probe built (static)"
-hv_initramfs "$HV_WORK/initrd-probe.gz" "$HV_WORK/dom0_probe" "$msr_ko" ||
+PROBE=$BUILD/libexec/bootchain/dom0-probe
+check "dom0 probe built (static: no program interpreter)" \
+  bash -c "[ -x '$PROBE' ] && ! readelf -l '$PROBE' | grep -q INTERP"
+hv_initramfs "$HV_WORK/initrd-probe.gz" "$PROBE" "$msr_ko" ||
   fail "probing initramfs built"
 # bchv's memory that dom0 must not reach: the image up to the PVH start info
 hide_lo=$(nm "$ELF" | awk '/ __image_start$/ { print "0x" $1 }')
 hide_hi=$(nm "$ELF" | awk '/ __dom0info_start$/ { print "0x" $1 }')
 PROBE_ARGS="iomem=relaxed bchv_probe=$((hide_lo)):$((hide_hi - hide_lo))"
 
-# hv_probe_checks NAME CPUS: what dom0 saw of bchv (see dom0_probe.c)
+# hv_probe_checks NAME CPUS: what dom0 saw of bchv (see bootchain/matrix/dom0_probe.c)
 hv_probe_checks() {
   local n=$1 cpus=$2 cpu
   for cpu in $(seq 0 $((cpus - 1))); do
@@ -87,6 +89,8 @@ hv_probe_checks() {
   else
     skip "$n: EFER.SVME: no msr.ko for $kver"
   fi
+  check "$n: the matrix marker's proof of containment" hv_log_has "$n" \
+    "^probe: marker sig=bchvbchvbchv hidden=yes$"
   check "$n: /dev/mem of bchv's range reads all ones, none of bchv's bytes" hv_log_has "$n" \
     "^probe: devmem $(printf '%#x' $((hide_lo)))\\+$(printf '%#x' $((hide_hi - hide_lo))) all-ones=$((hide_hi - hide_lo)) other=0 bchv-strings=absent$"
   check "$n: a dom0 write to bchv's range is dropped" hv_log_has "$n" \
@@ -191,6 +195,8 @@ check "dom0=native: marker reached" hv_log_has native "^$HV_MARKER"
 check "dom0=native: no bchv signature" bash -c "! grep -aq 'signature=bchvbchvbchv' '$HV_WORK/native.log'"
 check "dom0=native: /dev/mem finds bchv's bytes (the probe works)" hv_log_has native \
   "^probe: devmem .* bchv-strings=found$"
+check "dom0=native: the matrix marker's line says not hidden" hv_log_has native \
+  "^probe: marker sig=[^ ]+ hidden=no$"
 
 # --- how dom0 ends: triple fault, resets, ACPI power-off --------------------
 mb1_boot triple "qemu64,+svm,+npt" "System halted" 90 "noreboot" "reboot=t bchv_end=reboot" initrd.gz

@@ -10,10 +10,11 @@ hv_kernel() {
 }
 
 # hv_initramfs OUT [PROBE [MSR_KO]]: a gzip'd cpio whose /init prints the
-# marker and ends QEMU through isa-debug-exit (exit status 3). With PROBE (a
-# static build of dom0_probe.c), /init first runs its checks (cpuid, svm, efer
-# when MSR_KO, the msr driver, is given, and devmem of the range a
-# bchv_probe=ADDR:LEN kernel argument names) and prints the CPU count.
+# marker and ends QEMU through isa-debug-exit (exit status 3). With PROBE (the
+# matrix's static bootchain-dom0-probe), /init first runs its checks (cpuid,
+# svm, efer when MSR_KO, the msr driver, is given, and devmem and the matrix
+# marker's line for the range a bchv_probe=ADDR:LEN kernel argument names)
+# and prints the CPU count.
 # bchv_end=poweroff or bchv_end=reboot on dom0's command line ends the run
 # that way instead of through isa-debug-exit; bchv_phases runs timed idle,
 # CPU and port-I/O phases, each ended by a mark bchv reports (port 0xE9).
@@ -37,7 +38,10 @@ if [ -x /bin/dom0_probe ]; then
   /bin/dom0_probe svm
   [ -f /msr.ko ] && /bin/busybox insmod /msr.ko && /bin/dom0_probe efer
   for w in \$(/bin/busybox cat /proc/cmdline); do
-    case \$w in bchv_probe=*) r=\${w#bchv_probe=}; /bin/dom0_probe devmem \${r%:*} \${r#*:} ;; esac
+    case \$w in bchv_probe=*) r=\${w#bchv_probe=}
+      /bin/busybox echo "probe: marker \$(/bin/dom0_probe marker \${r%:*} \${r#*:})"
+      /bin/dom0_probe devmem \${r%:*} \${r#*:} ;;
+    esac
   done
   /bin/busybox echo "probe: cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
   /bin/busybox dmesg -n 7
