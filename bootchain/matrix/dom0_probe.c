@@ -7,6 +7,7 @@
  *   dom0_probe cpuid             hypervisor bit and the 0x40000000 signature, per CPU
  *   dom0_probe svm               each SVM instruction: which signal it raised
  *   dom0_probe efer              EFER via /dev/cpu/0/msr; try to set SVME
+ *   dom0_probe msrs              the memory-routing and SVM MSRs: read, try a write
  *   dom0_probe devmem ADDR LEN   read (then try to write) physical memory */
 #define _GNU_SOURCE
 #include <cpuid.h>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -174,6 +176,42 @@ static size_t count_ones(const unsigned char *buf, size_t len)
 	return ones;
 }
 
+/* SYSCFG, TOP_MEM and TOP_MEM2 route memory for the whole machine: a write
+ * that changes one must leave it as it was. VM_CR and VM_HSAVE_PA exist only
+ * on a CPU with SVM: reads and writes must both be refused. */
+static const struct { const char *name; off_t msr; uint64_t flip; } probe_msrs[] = {
+	{ "syscfg", 0xc0010010, 1ull << 18 },   /* MtrrFixDramModEn */
+	{ "top_mem", 0xc001001a, 1ull << 27 },
+	{ "top_mem2", 0xc001001d, 1ull << 32 },
+	{ "vm_cr", 0xc0010114, 1ull << 4 },     /* SVMDIS */
+	{ "vm_hsave_pa", 0xc0010117, 0x1000 },
+};
+
+static int cmd_msrs(void)
+{
+	int fd = open("/dev/cpu/0/msr", O_RDWR);
+	if (fd < 0) {
+		say("probe: msr cannot open /dev/cpu/0/msr: %s\n", strerror(errno));
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(probe_msrs) / sizeof(probe_msrs[0]); i++) {
+		uint64_t v = 0, w, after = 0;
+		char read_s[32] = "refused";
+		bool readable = pread(fd, &v, 8, probe_msrs[i].msr) == 8;
+		if (readable)
+			snprintf(read_s, sizeof(read_s), "0x%llx", (unsigned long long)v);
+		w = v ^ probe_msrs[i].flip;
+		bool wrote = pwrite(fd, &w, 8, probe_msrs[i].msr) == 8;
+		const char *kept = !readable ? "n/a"
+				   : pread(fd, &after, 8, probe_msrs[i].msr) != 8 ? "unreadable"
+				   : after == v ? "yes" : "no";
+		say("probe: msr %s read=%s write=%s kept=%s\n", probe_msrs[i].name, read_s,
+		    wrote ? "done" : "refused", kept);
+	}
+	close(fd);
+	return 0;
+}
+
 static int cmd_devmem(const char *addr_s, const char *len_s)
 {
 	off_t addr = (off_t)strtoull(addr_s, NULL, 0);
@@ -244,10 +282,12 @@ int main(int argc, char **argv)
 		return cmd_svm();
 	if (argc == 2 && strcmp(argv[1], "efer") == 0)
 		return cmd_efer();
+	if (argc == 2 && strcmp(argv[1], "msrs") == 0)
+		return cmd_msrs();
 	if (argc == 4 && strcmp(argv[1], "devmem") == 0)
 		return cmd_devmem(argv[2], argv[3]);
 	if ((argc == 2 || argc == 4) && strcmp(argv[1], "marker") == 0)
 		return cmd_marker(argc - 2, argv + 2);
-	fprintf(stderr, "usage: dom0_probe marker [ADDR LEN]|cpuid|svm|efer|devmem ADDR LEN\n");
+	fprintf(stderr, "usage: dom0_probe marker [ADDR LEN]|cpuid|svm|efer|msrs|devmem ADDR LEN\n");
 	return 2;
 }

@@ -86,6 +86,18 @@ hv_probe_checks() {
     check "$n: dom0 reads EFER without SVME" hv_log_has "$n" "^probe: efer read=0x[0-9a-f]+ svme=0$"
     check "$n: dom0 cannot set EFER.SVME" hv_log_has "$n" "^probe: efer set-svme refused"
     check "$n: EFER.SVME still clear" hv_log_has "$n" "^probe: efer after=0x[0-9a-f]+ svme=0$"
+    local m name
+    for m in syscfg:SYSCFG top_mem:TOP_MEM top_mem2:TOP_MEM2; do
+      name=${m#*:}; m=${m%:*}
+      check "$n: dom0 reads $name, its write is ignored and the value kept" hv_log_has "$n" \
+        "^probe: msr $m read=0x[0-9a-f]+ write=done kept=yes$"
+      check "$n: bchv logs the ignored $name write" hv_log_has "$n" \
+        "${STAMP}dom0: write of 0x[0-9a-f]+ to $name ignored \\(stays 0x[0-9a-f]+\\)$"
+    done
+    for m in vm_cr vm_hsave_pa; do
+      check "$n: $m reads and writes refused, as without SVM" hv_log_has "$n" \
+        "^probe: msr $m read=refused write=refused kept=n/a$"
+    done
   else
     skip "$n: EFER.SVME: no msr.ko for $kver"
   fi
@@ -161,6 +173,18 @@ check "smp: dom0's STARTUP ran the AP as a vCPU" hv_log_has smp \
   "${STAMP}svm: CPU with APIC ID 1 starts as dom0's vCPU at 0x[0-9a-f]+"
 check "smp: initramfs marker reached" hv_log_has smp "^$HV_MARKER"
 hv_probe_checks smp 2
+# CPU hotplug in dom0: offline runs the vCPU into Linux's dead loop; online
+# sends INIT (bchv resets the vCPU to wait for STARTUP) and STARTUP
+check_eq "smp: dom0 took CPU 1 offline" "probe: hotplug cpu1 offline 0 cpus 1" \
+  "$(tr -d '\r' <"$HV_WORK/smp.log" | grep -a '^probe: hotplug cpu1 offline')"
+check "smp: INIT to the running vCPU makes it wait for STARTUP" hv_log_has smp \
+  "${STAMP}svm: INIT to running vCPU 1: it waits for STARTUP$"
+check "smp: dom0's STARTUP restarted it as a vCPU" hv_log_has smp \
+  "${STAMP}svm: CPU with APIC ID 1 restarts as dom0's vCPU at 0x[0-9a-f]+$"
+check_eq "smp: CPU 1 online again, nproc back to 2" "probe: hotplug cpu1 online 1 cpus 2" \
+  "$(tr -d '\r' <"$HV_WORK/smp.log" | grep -a '^probe: hotplug cpu1 online')"
+check_eq "smp: after hotplug CPU 1 still sees bchv" 2 \
+  "$(tr -d '\r' <"$HV_WORK/smp.log" | grep -ac '^probe: cpuid cpu=1 hypervisor-bit=1 signature=bchvbchvbchv max-leaf=0x40000000 svm=0$')"
 
 # --- UEFI: the same ISO under OVMF, two CPUs ----------------------------------
 if [ -f /usr/share/ovmf/OVMF.fd ]; then

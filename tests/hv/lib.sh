@@ -12,9 +12,10 @@ hv_kernel() {
 # hv_initramfs OUT [PROBE [MSR_KO]]: a gzip'd cpio whose /init prints the
 # marker and ends QEMU through isa-debug-exit (exit status 3). With PROBE (the
 # matrix's static bootchain-dom0-probe), /init first runs its checks (cpuid,
-# svm, efer when MSR_KO, the msr driver, is given, and devmem and the matrix
+# svm, efer and msrs when MSR_KO, the msr driver, is given, and devmem and the matrix
 # marker's line for the range a bchv_probe=ADDR:LEN kernel argument names)
-# and prints the CPU count.
+# and prints the CPU count; with a CPU 1, takes it offline and online again
+# and runs the cpuid check once more.
 # bchv_end=poweroff or bchv_end=reboot on dom0's command line ends the run
 # that way instead of through isa-debug-exit; bchv_phases runs timed idle,
 # CPU and port-I/O phases, each ended by a mark bchv reports (port 0xE9).
@@ -36,7 +37,7 @@ if [ -x /bin/dom0_probe ]; then
   /bin/busybox dmesg -n 1
   /bin/dom0_probe cpuid
   /bin/dom0_probe svm
-  [ -f /msr.ko ] && /bin/busybox insmod /msr.ko && /bin/dom0_probe efer
+  [ -f /msr.ko ] && /bin/busybox insmod /msr.ko && /bin/dom0_probe efer && /bin/dom0_probe msrs
   for w in \$(/bin/busybox cat /proc/cmdline); do
     case \$w in bchv_probe=*) r=\${w#bchv_probe=}
       /bin/busybox echo "probe: marker \$(/bin/dom0_probe marker \${r%:*} \${r#*:})"
@@ -44,6 +45,15 @@ if [ -x /bin/dom0_probe ]; then
     esac
   done
   /bin/busybox echo "probe: cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+  # CPU hotplug: offline, then online (INIT and STARTUP to a CPU that ran)
+  cpu1=/sys/devices/system/cpu/cpu1/online
+  if [ -w \$cpu1 ]; then
+    echo 0 >\$cpu1
+    /bin/busybox echo "probe: hotplug cpu1 offline \$(/bin/busybox cat \$cpu1) cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+    echo 1 >\$cpu1
+    /bin/busybox echo "probe: hotplug cpu1 online \$(/bin/busybox cat \$cpu1) cpus \$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
+    /bin/dom0_probe cpuid
+  fi
   /bin/busybox dmesg -n 7
   /bin/busybox printf P | /bin/busybox dd of=/dev/port bs=1 seek=233 count=1 2>/dev/null
 fi

@@ -24,6 +24,10 @@ u32 arch_start_aps(u32 expected);
 /* On an AP: sleep until (*WORD & MASK); arch_ap_wake(its APIC ID) wakes it to look. */
 void arch_ap_park(volatile u32 *word, u32 mask);
 void arch_ap_wake(u32 apic_id);
+/* A real NMI to the CPU with that APIC ID (to make a running vCPU exit). */
+void arch_cpu_nmi(u32 apic_id);
+/* NMIs bchv itself took (counted and dismissed: it takes them only on purpose). */
+extern volatile u64 arch_nmi_count;
 
 _Noreturn void arch_halt(void);
 _Noreturn void arch_reboot(void);

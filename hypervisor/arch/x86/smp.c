@@ -17,6 +17,7 @@
 #define ICR_ALL_BUT_SELF (3u << 18)
 #define ICR_INIT      0x4500u       /* INIT, level assert */
 #define ICR_STARTUP   0x4600u
+#define ICR_NMI       0x4400u
 
 extern const u8 ap_tramp[], ap_tramp_end[];
 static volatile u32 ap_arrived;
@@ -71,15 +72,20 @@ void arch_ap_park(volatile u32 *word, u32 mask)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-void arch_ap_wake(u32 apic_id)
+/* An IPI to one CPU, keeping dom0's destination in ICR_HI (it may be between
+ * its two writes when its vCPU exits). */
+static void ipi_to(u32 apic_id, u32 lo)
 {
 	u32 saved_hi = *apic_reg(APIC_ICR_HI);
 	*apic_reg(APIC_ICR_HI) = apic_id << 24;
-	*apic_reg(APIC_ICR_LO) = AP_WAKE_VECTOR;          /* fixed, physical destination */
+	*apic_reg(APIC_ICR_LO) = lo;                      /* physical destination */
 	for (int i = 0; i < 100000 && (*apic_reg(APIC_ICR_LO) & ICR_BUSY); i++)
 		cpu_relax();
 	*apic_reg(APIC_ICR_HI) = saved_hi;
 }
+
+void arch_ap_wake(u32 apic_id) { ipi_to(apic_id, AP_WAKE_VECTOR); }
+void arch_cpu_nmi(u32 apic_id) { ipi_to(apic_id, ICR_NMI); }
 
 void arch_ap_main(u32 index)
 {

@@ -72,6 +72,19 @@ ap_wake_stub:
 	popq %rax
 	iretq
 
+/* NMI: bchv takes one only to dismiss it (after a vCPU's NMI exit, see
+ * svm/exits.c); it is counted so the taker knows it has arrived. */
+	.globl nmi_stub
+nmi_stub:
+	lock incq arch_nmi_count(%rip)
+	iretq
+
+	.data
+	.align 8
+	.globl arch_nmi_count
+arch_nmi_count:
+	.quad 0
+
 	.section .rodata
 	.align 8
 	.globl trap_stubs

@@ -18,7 +18,7 @@ struct idt_gate {
 } __attribute__((packed));
 
 /* Long mode TSS: only its interrupt stack table is used, so that a double
- * fault (e.g. a blown stack), NMI or machine check runs on a known-good
+ * fault (e.g. a blown stack) or machine check runs on a known-good
  * stack and is reported rather than escalating to a triple fault. */
 struct tss64 {
 	u32 reserved0;
@@ -30,9 +30,10 @@ struct tss64 {
 } __attribute__((packed));
 
 extern const u64 trap_stubs[32];
-extern const char ap_wake_stub[];
+extern const char ap_wake_stub[], nmi_stub[];
 extern u64 boot_gdt[6];
-/* the exceptions, and vector 0xFF (the AP wake-up, see smp.c); no other */
+/* the exceptions (an NMI is dismissed), and vector 0xFF (the AP wake-up, see
+ * smp.c); no other */
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 u64 apic_eoi_reg;
 static struct tss64 tss __attribute__((aligned(16)));
@@ -51,7 +52,7 @@ static void tss_init(void)
 
 static bool uses_ist(int vector)
 {
-	return vector == 2 || vector == 8 || vector == 18;   /* NMI, #DF, #MC */
+	return vector == 8 || vector == 18;   /* #DF, #MC */
 }
 
 static const char *const trap_names[32] = {
@@ -78,6 +79,9 @@ void arch_traps_init(void)
 	for (int v = 0; v < 32; v++)
 		idt[v] = gate(trap_stubs[v], uses_ist(v) ? 1 : 0);
 	idt[AP_WAKE_VECTOR] = gate((uintptr_t)ap_wake_stub, 0);
+	/* NMIs are taken only on purpose (svm/exits.c), on any CPU: no IST, as
+	 * the APs have no TSS of their own */
+	idt[2] = gate((uintptr_t)nmi_stub, 0);
 	struct { u16 limit; u64 base; } __attribute__((packed)) desc = {
 		sizeof(idt) - 1, (u64)(uintptr_t)idt,
 	};

@@ -16,11 +16,6 @@
 #define VEC_GP 13
 
 #define MSR_EFER        0xc0000080u
-#define MSR_APIC_BASE   0x1bu
-#define MSR_VM_CR       0xc0010114u
-#define MSR_VM_HSAVE_PA 0xc0010117u
-#define VM_CR_LOCK      (1u << 3)
-#define VM_CR_SVMDIS    (1u << 4)
 /* EFER bits dom0 may write: SCE, LME, LMA (ignored), NXE, LMSLE, FFXSR, TCE */
 #define EFER_GUEST_OK   0xed01ull
 
@@ -94,12 +89,40 @@ static void exit_cpuid(struct vcpu *v)
 }
 
 /* ---- MSRs: only the SVM ones are intercepted (see svm.c's bitmap) ---- */
+
+/* MSRs that route memory for the whole machine: dom0 reads them (not
+ * intercepted), and a write that would change one is dropped, as Linux
+ * expects of firmware-owned state, with one line per MSR. */
+static const struct { u32 msr; const char *name; } machine_msrs[] = {
+	{ MSR_SYSCFG, "SYSCFG" }, { MSR_TOP_MEM, "TOP_MEM" }, { MSR_TOP_MEM2, "TOP_MEM2" },
+};
+static u32 machine_msr_logged;
+
+static bool machine_msr_write(u32 msr, u64 val)
+{
+	for (u32 i = 0; i < BC_ARRAY_SIZE(machine_msrs); i++) {
+		if (machine_msrs[i].msr != msr)
+			continue;
+		u64 now = rdmsr(msr);
+		if (val != now && !(__atomic_fetch_or(&machine_msr_logged, 1u << i, __ATOMIC_RELAXED) &
+				    (1u << i)))
+			hv_log(LOG_WARN, "dom0: write of %#llx to %s ignored (stays %#llx)\n", val,
+			       machine_msrs[i].name, now);
+		return true;
+	}
+	return false;
+}
+
 static void exit_msr(struct vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->s;
 	u32 msr = (u32)v->regs.rcx;
 	bool write = v->vmcb->c.exit_info1 & 1;
 	u64 val = (v->regs.rdx << 32) | (u32)s->rax, out = 0;
+	if (write && machine_msr_write(msr, val)) {
+		skip(v, 2);
+		return;
+	}
 	switch (msr) {
 	case MSR_EFER:
 		if (!write) {
@@ -112,13 +135,6 @@ static void exit_msr(struct vcpu *v)
 		}
 		s->efer = (val & ~EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
 		break;
-	case MSR_VM_CR:
-		if (write) {
-			guest_inject(v, VEC_GP, true, 0);
-			return;
-		}
-		out = VM_CR_LOCK | VM_CR_SVMDIS;              /* "SVM disabled by firmware" */
-		break;
 	case MSR_APIC_BASE:                                   /* write only: enable bits, same base */
 		if (((val ^ rdmsr(MSR_APIC_BASE)) & 0xffffff000ull) || (val & ~0xffffff900ull)) {
 			guest_inject(v, VEC_GP, true, 0);
@@ -126,13 +142,7 @@ static void exit_msr(struct vcpu *v)
 		}
 		wrmsr(MSR_APIC_BASE, val);
 		break;
-	case MSR_VM_HSAVE_PA:
-		if (write) {
-			guest_inject(v, VEC_GP, true, 0);
-			return;
-		}
-		break;
-	default:                                              /* outside the bitmap: none exist */
+	default:   /* VM_CR, VM_HSAVE_PA: absent on a CPU without SVM; outside the bitmap: none */
 		guest_inject(v, VEC_GP, true, 0);
 		return;
 	}
@@ -243,6 +253,32 @@ static void exit_db(struct vcpu *v)
 	}
 }
 
+/* ---- NMI: dom0's own, or another CPU making this vCPU exit --------------- */
+
+/* The NMI that caused the exit is still pending: let it in (GIF=1; IF is 0,
+ * so nothing else comes in) and dismiss it, so it does not exit again. */
+static void dismiss_nmi(void)
+{
+	u64 before = __atomic_load_n(&arch_nmi_count, __ATOMIC_ACQUIRE);
+	__asm__ volatile("stgi" ::: "memory");
+	for (u32 i = 0; i < 1000000 && __atomic_load_n(&arch_nmi_count, __ATOMIC_ACQUIRE) == before; i++)
+		cpu_relax();
+	__asm__ volatile("clgi" ::: "memory");
+}
+
+static void exit_nmi(struct vcpu *v)
+{
+	bool init = svm_init_pending(v);
+	/* an event to deliver again goes first; the NMI stays pending and exits again */
+	if (!init && (v->vmcb->c.event_inj & SVM_EVT_VALID))
+		return;
+	dismiss_nmi();
+	if (init)
+		svm_vcpu_restart(v);
+	else
+		v->vmcb->c.event_inj = SVM_EVT_VALID | SVM_EVT_NMI | 2;
+}
+
 /* ---- SVM instructions: #UD, as on a CPU without SVM -------------------- */
 static void exit_svm_insn(struct vcpu *v) { guest_inject(v, VEC_UD, false, 0); }
 
@@ -311,6 +347,7 @@ static const struct exit_handler handlers[] = {
 	{ SVM_EXIT_MSR, SVM_EXIT_MSR, "msr", exit_msr },
 	{ SVM_EXIT_IOIO, SVM_EXIT_IOIO, "io", exit_ioio },
 	{ SVM_EXIT_NPF, SVM_EXIT_NPF, "npf", exit_npf },
+	{ SVM_EXIT_NMI, SVM_EXIT_NMI, "nmi", exit_nmi },
 	{ SVM_EXIT_EXCP(VEC_DB), SVM_EXIT_EXCP(VEC_DB), "#db", exit_db },
 	{ SVM_EXIT_EXCP(VEC_GP), SVM_EXIT_EXCP(VEC_GP), "#gp", exit_gp },
 	{ SVM_EXIT_VMRUN, SVM_EXIT_SKINIT, "svm-insn", exit_svm_insn },

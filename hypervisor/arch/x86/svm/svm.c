@@ -9,11 +9,6 @@
 #include "../../../core/log.h"
 #include <bc/string.h>
 
-#define MSR_VM_CR       0xc0010114u
-#define MSR_VM_HSAVE_PA 0xc0010117u
-#define VM_CR_SVMDIS    (1u << 4)
-#define MSR_APIC_BASE   0x1bu
-
 /* One per CPU: index 0 is the boot CPU, 1.. the APs in arrival order. */
 struct svm_cpu {
 	struct vmcb guest, host;       /* host: bchv's FS/GS/TR for VMLOAD */
@@ -22,6 +17,8 @@ struct svm_cpu {
 	u32 apic_id;
 	volatile u32 state;
 	volatile u32 sipi;             /* STARTUP vector | SIPI_SET */
+	volatile u32 reset;            /* dom0 sent INIT while it ran: reset at its next exit */
+	bool ran;                      /* it has run as a vCPU (no longer parked with HLT) */
 } __attribute__((aligned(4096)));
 enum { CPU_ABSENT, CPU_PARKED, CPU_INIT, CPU_RUNNING };
 #define SIPI_SET 0x100u
@@ -87,6 +84,10 @@ static void permission_maps(const u16 pm1[2])
 	msrpm_trap(MSR_VM_CR);
 	msrpm_trap(MSR_VM_HSAVE_PA);
 	msrpm_trap_write(MSR_APIC_BASE);   /* the APIC must stay where the tables trap it */
+	/* dom0 must not move memory around the nested page tables */
+	msrpm_trap_write(MSR_SYSCFG);
+	msrpm_trap_write(MSR_TOP_MEM);
+	msrpm_trap_write(MSR_TOP_MEM2);
 }
 
 static void flat_seg(struct vmcb_seg *s, u16 sel, u16 attrib)
@@ -118,7 +119,9 @@ static void guest_state(struct vmcb_save *s, const struct virt_dom0 *d, struct g
 
 static void control(struct vmcb_control *c, u64 n_cr3)
 {
-	c->intercepts3 = SVM_I3_CPUID | SVM_I3_INVLPGA | SVM_I3_IOIO | SVM_I3_MSR | SVM_I3_SHUTDOWN;
+	/* NMI: how another CPU makes this vCPU exit (an INIT from dom0) */
+	c->intercepts3 = SVM_I3_NMI | SVM_I3_CPUID | SVM_I3_INVLPGA | SVM_I3_IOIO | SVM_I3_MSR |
+			 SVM_I3_SHUTDOWN;
 	c->intercepts4 = SVM_I4_SVM_INSNS;
 	c->exc_intercepts = 1u << 13;  /* #GP: SVM instructions at CPL 3 (see exits.c) */
 	c->iopm_pa = pa(iopm);
@@ -196,13 +199,44 @@ _Noreturn void virt_ap_main(u32 index, u32 apic_id)
 		cpu_relax();
 	cpu_enable(c);
 	ap_state(&c->guest.s, c->sipi & 0xff);
+	c->ran = true;
 	hv_log(LOG_INFO, "svm: CPU with APIC ID %u starts as dom0's vCPU at %#x\n", apic_id,
 	       (c->sipi & 0xff) << 12);
 	run(&c->vcpu);
 }
 
-/* dom0 sent an INIT or STARTUP IPI (svm/apic.c): only ever to a CPU bchv
- * parked, which then runs as a vCPU; the real IPI is never sent. */
+static struct svm_cpu *cpu_of(struct vcpu *v)
+{
+	return (struct svm_cpu *)(void *)((u8 *)v - __builtin_offsetof(struct svm_cpu, vcpu));
+}
+
+bool svm_init_pending(struct vcpu *v) { return __atomic_load_n(&cpu_of(v)->reset, __ATOMIC_ACQUIRE); }
+
+/* The INIT dom0 sent while this vCPU ran: as a real CPU, it waits for
+ * STARTUP (briefly: dom0 sends it right after INIT), then starts over in
+ * real mode at its vector, nothing kept of its previous run. */
+void svm_vcpu_restart(struct vcpu *v)
+{
+	struct svm_cpu *c = cpu_of(v);
+	__atomic_store_n(&c->reset, 0, __ATOMIC_RELEASE);
+	if (v->stepping)
+		npt_hidden_readable();
+	while (!(__atomic_load_n(&c->sipi, __ATOMIC_ACQUIRE) & SIPI_SET))
+		cpu_relax();
+	ap_state(&c->guest.s, c->sipi & 0xff);
+	v->regs = (struct guest_regs){ 0 };
+	v->stepping = v->guest_tf = false;
+	control(&c->guest.c, n_cr3);
+	c->guest.c.event_inj = 0;
+	c->guest.c.int_state = 0;
+	c->guest.c.int_ctl = 0;
+	hv_log(LOG_INFO, "svm: CPU with APIC ID %u restarts as dom0's vCPU at %#x\n", c->apic_id,
+	       (c->sipi & 0xff) << 12);
+}
+
+/* dom0 sent an INIT or STARTUP IPI (svm/apic.c): to a CPU bchv parked,
+ * which then runs as a vCPU, or to a running vCPU (CPU hotplug), which then
+ * waits for STARTUP; the real INIT or STARTUP is never sent. */
 void svm_virtual_ipi(u32 dest, bool all_but_self, bool startup, u32 vector)
 {
 	for (u32 i = 1; i < BC_ARRAY_SIZE(cpus); i++) {
@@ -215,9 +249,16 @@ void svm_virtual_ipi(u32 dest, bool all_but_self, bool startup, u32 vector)
 		} else if (startup && st == CPU_INIT) {
 			c->state = CPU_RUNNING;
 			__atomic_store_n(&c->sipi, vector | SIPI_SET, __ATOMIC_RELEASE);
-			arch_ap_wake(c->apic_id);
+			if (!c->ran)
+				arch_ap_wake(c->apic_id);  /* a vCPU being reset spins instead */
 		} else if (!startup && st == CPU_RUNNING) {
-			hv_log(LOG_WARN, "svm: INIT to running vCPU %u ignored\n", c->apic_id);
+			/* it learns of the INIT through an NMI that makes it exit */
+			__atomic_store_n(&c->sipi, 0, __ATOMIC_RELEASE);
+			__atomic_store_n(&c->reset, 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&c->state, CPU_INIT, __ATOMIC_RELEASE);
+			hv_log(LOG_INFO, "svm: INIT to running vCPU %u: it waits for STARTUP\n",
+			       c->apic_id);
+			arch_cpu_nmi(c->apic_id);
 		}
 	}
 }

@@ -4,6 +4,14 @@
 #include "vmcb.h"
 #include "../virt.h"
 
+#define MSR_APIC_BASE   0x1bu
+#define MSR_SYSCFG      0xc0010010u    /* DRAM/MMIO routing: MTRR fixed-range RdDram, TOM2 */
+#define MSR_TOP_MEM     0xc001001au    /* the DRAM/MMIO split below 4 GiB */
+#define MSR_TOP_MEM2    0xc001001du    /* and above it */
+#define MSR_VM_CR       0xc0010114u
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define VM_CR_SVMDIS    (1u << 4)
+
 /* Guest registers VMRUN does not switch (RAX, RSP, RIP live in the VMCB).
  * vmrun.S depends on this order. */
 struct guest_regs {
@@ -35,6 +43,9 @@ void svm_apic_trap(u64 base);
 bool svm_apic_trapped(u64 gpa);
 void svm_apic_write(struct vcpu *v, u64 gpa);
 void svm_virtual_ipi(u32 dest, bool all_but_self, bool startup, u32 vector);
+/* svm.c: an INIT from dom0 waits for this vCPU's next exit (an NMI exit) */
+bool svm_init_pending(struct vcpu *v);
+void svm_vcpu_restart(struct vcpu *v);   /* wait for STARTUP, then start over */
 
 /* exits.c */
 void svm_exits_init(const struct virt_dom0 *d, u16 pm1[2]);   /* the ACPI power-off ports */

@@ -75,6 +75,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 
 /* intercepts3 */
 #define SVM_I3_INTR      (1u << 0)
+#define SVM_I3_NMI       (1u << 1)
 #define SVM_I3_INIT      (1u << 3)
 #define SVM_I3_CPUID     (1u << 18)
 #define SVM_I3_INVLPGA   (1u << 26)
@@ -87,6 +88,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 /* exit codes */
 #define SVM_EXIT_EXCP(v)  (0x40u + (v))
 #define SVM_EXIT_INTR     0x60u
+#define SVM_EXIT_NMI      0x61u
 #define SVM_EXIT_INIT     0x63u
 #define SVM_EXIT_CPUID    0x72u
 #define SVM_EXIT_INVLPGA  0x7au
@@ -99,6 +101,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, s.g_pat) == 0x668, "G_PAT");
 #define SVM_EXIT_INVALID  0xffffffffu   /* compared on the low 32 bits (QEMU 7.2) */
 
 /* event injection: vector, type (3 = exception), error code valid, valid */
+#define SVM_EVT_NMI       (2u << 8)
 #define SVM_EVT_EXCEPTION (3u << 8)
 #define SVM_EVT_ERR       (1u << 11)
 #define SVM_EVT_VALID     (1u << 31)
