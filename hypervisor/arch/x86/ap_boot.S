@@ -27,21 +27,12 @@ ap_tramp_end:
 	.text
 	.code32
 ap_entry32:
-	movl $GDT_DATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
+	LOAD_DATA_SEGMENTS
 	ENTER_LONG_MODE ap_long
 
 	.code64
 ap_long:
-	movl $GDT_DATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
+	LOAD_DATA_SEGMENTS
 	movl $1, %eax
 	lock xaddl %eax, ap_index(%rip)
 	cmpl $AP_MAX, %eax

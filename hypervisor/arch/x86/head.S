@@ -130,13 +130,7 @@ no_long_mode:
 
 	.code64
 long_mode:
-	movl $GDT_DATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
+	LOAD_DATA_SEGMENTS
 	movq $boot_stack_top, %rsp
 	movl boot_magic(%rip), %edi
 	movl boot_info(%rip), %esi

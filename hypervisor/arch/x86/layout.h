@@ -23,6 +23,18 @@
 #define EFER_LME (1 << 8)
 
 #ifdef __ASSEMBLY__
+/* The data segments C code runs with: DS, ES and SS flat (GDT_DATA), FS and
+ * GS null. Clobbers EAX. */
+.macro LOAD_DATA_SEGMENTS
+	movl $GDT_DATA, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+.endm
+
 /* From 32-bit protected mode onto the boot page tables (head.S), then a
  * far jump to TARGET in the 64-bit code segment. */
 .macro ENTER_LONG_MODE target

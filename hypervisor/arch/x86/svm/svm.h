@@ -17,6 +17,8 @@
 struct guest_regs {
 	u64 rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
 };
+_Static_assert(__builtin_offsetof(struct guest_regs, rdi) == 32 &&
+	       __builtin_offsetof(struct guest_regs, r15) == 104, "vmrun.S's GUEST_GPRS offsets");
 
 struct vcpu {
 	struct vmcb *vmcb;

@@ -4,6 +4,33 @@
  * swap FS/GS/TR/LDTR and the syscall MSRs, so bchv's own TSS (its IST
  * stacks) is back after every exit. bchv never sets GIF again: it takes no
  * interrupts; they stay pending and reach dom0 at the next VMRUN. */
+
+/* Each register of struct guest_regs but RDI (it holds REGS meanwhile) with
+ * its offset there, given to the macro M. */
+.macro GUEST_GPRS m
+	\m rbx, 0
+	\m rcx, 8
+	\m rdx, 16
+	\m rsi, 24
+	\m rbp, 40
+	\m r8, 48
+	\m r9, 56
+	\m r10, 64
+	\m r11, 72
+	\m r12, 80
+	\m r13, 88
+	\m r14, 96
+	\m r15, 104
+.endm
+#define GUEST_RDI 32
+
+.macro load_gpr reg, off
+	movq \off(%rdi), %\reg
+.endm
+.macro store_gpr reg, off
+	movq %\reg, \off(%rdi)
+.endm
+
 	.text
 	.code64
 	.globl svm_vmrun
@@ -17,40 +44,16 @@ svm_vmrun:
 	pushq %rdi                      /* regs */
 	pushq %rdx                      /* host_pa */
 	movq %rsi, %rax
-	movq 0(%rdi), %rbx
-	movq 8(%rdi), %rcx
-	movq 16(%rdi), %rdx
-	movq 24(%rdi), %rsi
-	movq 40(%rdi), %rbp
-	movq 48(%rdi), %r8
-	movq 56(%rdi), %r9
-	movq 64(%rdi), %r10
-	movq 72(%rdi), %r11
-	movq 80(%rdi), %r12
-	movq 88(%rdi), %r13
-	movq 96(%rdi), %r14
-	movq 104(%rdi), %r15
-	movq 32(%rdi), %rdi
+	GUEST_GPRS load_gpr
+	movq GUEST_RDI(%rdi), %rdi
 	vmload %rax
 	vmrun %rax
 	vmsave %rax                     /* RAX is the guest VMCB again after #VMEXIT */
 	pushq %rdi
 	movq 16(%rsp), %rdi             /* regs, under guest RDI and host_pa */
-	movq %rbx, 0(%rdi)
-	movq %rcx, 8(%rdi)
-	movq %rdx, 16(%rdi)
-	movq %rsi, 24(%rdi)
-	movq %rbp, 40(%rdi)
-	movq %r8, 48(%rdi)
-	movq %r9, 56(%rdi)
-	movq %r10, 64(%rdi)
-	movq %r11, 72(%rdi)
-	movq %r12, 80(%rdi)
-	movq %r13, 88(%rdi)
-	movq %r14, 96(%rdi)
-	movq %r15, 104(%rdi)
+	GUEST_GPRS store_gpr
 	popq %rax
-	movq %rax, 32(%rdi)
+	movq %rax, GUEST_RDI(%rdi)
 	popq %rax                       /* host_pa */
 	vmload %rax
 	popq %rdi
