@@ -151,10 +151,12 @@ static int preflight(const struct mx_options *opt, const struct mx_plan *plan)
 	mx_marker_path(opt, marker, sizeof(marker));
 	if (access(marker, R_OK))
 		return error("%s: marker script not found (use --data)", marker);
+	if (check_install_tools(opt, plan))
+		return -1;
 	mx_dom0_probe_path(opt, marker, sizeof(marker));
 	if (access(marker, R_OK))
 		return error("%s: the marker's dom0 probe not found (run make, or --tools DIR)", marker);
-	return check_install_tools(opt, plan);
+	return 0;
 }
 
 int bc_cmd_matrix(int argc, char **argv)
