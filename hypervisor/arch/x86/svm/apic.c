@@ -84,7 +84,8 @@ void svm_apic_write(struct vcpu *v, u64 gpa)
 		bool deassert = mode == 5 && !(val & (1u << 14));
 		u32 dest = *(volatile u32 *)(uintptr_t)((gpa & ~0xfffull) + APIC_ICR_HI) >> 24;
 		if (!deassert && shorthand != 1)     /* INIT/STARTUP to itself: ignored */
-			svm_virtual_ipi(dest, shorthand >= 2, mode == 6, val & 0xff);
+			svm_virtual_ipi(v, shorthand == 3 ? IPI_ALL_BUT_SELF : shorthand == 2 ? IPI_ALL : dest,
+					mode == 6, val & 0xff);
 	} else {
 		*reg = val;
 	}

@@ -237,12 +237,14 @@ void svm_vcpu_restart(struct vcpu *v)
 /* dom0 sent an INIT or STARTUP IPI (svm/apic.c): to a CPU bchv parked,
  * which then runs as a vCPU, or to a running vCPU (CPU hotplug), which then
  * waits for STARTUP; the real INIT or STARTUP is never sent. */
-void svm_virtual_ipi(u32 dest, bool all_but_self, bool startup, u32 vector)
+void svm_virtual_ipi(struct vcpu *from, u32 dest, bool startup, u32 vector)
 {
 	for (u32 i = 1; i < BC_ARRAY_SIZE(cpus); i++) {
 		struct svm_cpu *c = &cpus[i];
 		u32 st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
-		if (st == CPU_ABSENT || (!all_but_self && c->apic_id != dest))
+		bool to_it = dest == IPI_ALL || (dest == IPI_ALL_BUT_SELF ? c != cpu_of(from)
+									  : c->apic_id == dest);
+		if (st == CPU_ABSENT || !to_it)
 			continue;
 		if (!startup && st == CPU_PARKED) {
 			c->state = CPU_INIT;

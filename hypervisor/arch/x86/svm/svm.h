@@ -44,7 +44,9 @@ void npt_trap_writes(u64 addr);           /* its 2 MiB read-only (the local APIC
 void svm_apic_trap(u64 base);
 bool svm_apic_trapped(u64 gpa);
 void svm_apic_write(struct vcpu *v, u64 gpa);
-void svm_virtual_ipi(u32 dest, bool all_but_self, bool startup, u32 vector);
+#define IPI_ALL          0xffffffffu   /* destinations besides an APIC ID */
+#define IPI_ALL_BUT_SELF 0xfffffffeu
+void svm_virtual_ipi(struct vcpu *from, u32 dest, bool startup, u32 vector);
 /* svm.c: an INIT from dom0 waits for this vCPU's next exit (an NMI exit) */
 bool svm_init_pending(struct vcpu *v);
 void svm_vcpu_restart(struct vcpu *v);   /* wait for STARTUP, then start over */
