@@ -552,7 +552,7 @@ static int run_xenefi(const struct opts *o, const char *path)
 		.copy_default = o->copy_default,
 		.make_default = o->make_default,
 		.bad_image_okay = o->bad_image_okay,
-		.allow_empty = o->allow_empty,
+		.allow_empty = o->allow_empty, .new_entry = o->new_entry,
 	};
 	if (check_values(o))
 		return 1;

@@ -58,6 +58,7 @@ struct xenefi_request {
 	int set_default_index, set_index;
 	bool show_default, show_default_index, show_default_title;
 	bool copy_default, make_default, bad_image_okay, allow_empty;
+	bool new_entry;		/* --new-entry-if-no-template */
 };
 int xenefi_run(const struct xenefi_request *r);
 

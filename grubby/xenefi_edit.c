@@ -393,7 +393,9 @@ static void delete_section(struct xenefi_cfg *c, int sec)
 	xenefi_delete(c, head, count);
 }
 
-static int remove_entries(struct xenefi_cfg *c, const char *spec)
+/* true when the default went: a section added in the same run (a
+ * reinstall) takes its place */
+static bool remove_entries(struct xenefi_cfg *c, const char *spec)
 {
 	int def = default_sec(c);
 	const char *def_name = def >= 0 ? c->s[def].name : NULL;
@@ -414,7 +416,7 @@ static int remove_entries(struct xenefi_cfg *c, const char *spec)
 		else
 			drop_default(c);
 	}
-	return 0;
+	return removed_default;
 }
 
 /* a section name from a title: what xen.efi's command line can carry */
@@ -442,7 +444,7 @@ static char *section_name(const struct xenefi_cfg *c, const char *title)
 
 /* --copy-default: the default entry, or else the first whose kernel is
  * there */
-static int find_template(const struct xenefi_cfg *c, bool any)
+static int find_template(const struct xenefi_cfg *c, bool any, bool quiet)
 {
 	int def = default_sec(c);
 	for (int i = -1; i < c->nsec; i++) {
@@ -453,8 +455,9 @@ static int find_template(const struct xenefi_cfg *c, bool any)
 		if (file && (any || !access(xenefi_host_path(c, file), R_OK)))
 			return sec;
 	}
-	fprintf(stderr, "grubby: %s: no entry to copy (--copy-default)\n",
-		c->path);
+	if (!quiet)
+		fprintf(stderr, "grubby: %s: no entry to copy (--copy-default)\n",
+			c->path);
 	return -1;
 }
 
@@ -521,7 +524,8 @@ static const char **settings_of(const struct xenefi_cfg *c, int sec, int *n)
 	return out;
 }
 
-static int add(struct xenefi_cfg *c, const struct xenefi_request *r)
+static int add(struct xenefi_cfg *c, const struct xenefi_request *r,
+	       bool replaces_default)
 {
 	const char *kernel = efi_name(c, r->add_kernel, !r->bad_image_okay);
 	const char *ramdisk = !kernel ? NULL :
@@ -529,7 +533,9 @@ static int add(struct xenefi_cfg *c, const struct xenefi_request *r)
 	if (!ramdisk)
 		return 1;
 	int tmpl = -1;
-	if (r->copy_default && (tmpl = find_template(c, r->bad_image_okay)) < 0)
+	if (r->copy_default &&
+	    (tmpl = find_template(c, r->bad_image_okay, r->new_entry)) < 0 &&
+	    !r->new_entry)
 		return 1;
 	char **args = NULL;
 	int n = 0;
@@ -560,7 +566,7 @@ static int add(struct xenefi_cfg *c, const struct xenefi_request *r)
 	at = put_settings(c, at, &ns);
 	if (before >= 0)
 		xenefi_insert(c, at, "");
-	if (r->make_default)
+	if (r->make_default || replaces_default)
 		set_default(c, name);
 	return 0;
 }
@@ -601,13 +607,13 @@ static int apply(struct xenefi_cfg *c, const struct xenefi_request *r)
 {
 	if (check_request(r))
 		return 1;
-	if (r->remove_kernel && remove_entries(c, r->remove_kernel))
-		return 1;
+	bool replaces_default = r->remove_kernel &&
+				remove_entries(c, r->remove_kernel);
 	if (set_default_option(c, r))
 		return 1;
 	if (r->update_kernel && update(c, r))
 		return 1;
-	if (r->add_kernel && add(c, r))
+	if (r->add_kernel && add(c, r, replaces_default))
 		return 1;
 	if (!entry_count(c) && !r->allow_empty) {
 		fprintf(stderr, "grubby: doing this would leave no kernel "

@@ -266,7 +266,7 @@ void nkp_restore_configs(const struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct bootcfg *b = &c->cfg[i];
-		if (b->companion && !b->saved && !b->missing) {
+		if ((b->companion || b->created) && !b->saved && !b->missing) {
 			/* made by this run: it goes again */
 			if (!unlink(b->path))
 				fprintf(stderr, "new-kernel-pkg: %s: removed (made by this run)\n", b->path);
