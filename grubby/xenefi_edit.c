@@ -285,7 +285,8 @@ static int edit_args(char ***words, int n, const char *add, const char *del)
 	char **a = add ? split_words(add, &na) : NULL;
 	char **d = del ? split_words(del, &nd) : NULL;
 	char **w = gb_alloc(sizeof(*w) * (size_t)(n + na + 1));
-	memcpy(w, *words, sizeof(*w) * (size_t)n);
+	if (n)
+		memcpy(w, *words, sizeof(*w) * (size_t)n);
 	for (int i = 0; i < nd; i++)
 		for (int j = 0; j < n; j++) {
 			if (!arg_same_name(w[j], d[i]))
