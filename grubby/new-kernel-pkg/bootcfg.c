@@ -149,12 +149,17 @@ void nkp_find_configs(const char *root, struct bootcfgs *c)
 
 int nkp_create_companion(struct bootcfg *b)
 {
-	static const char header[] =
+	return nkp_create_config(b,
 		"# Boot entries that new-kernel-pkg adds and removes as kernels come and go.\n"
 		"# grub-mkconfig's /etc/grub.d/41_custom makes GRUB read this file, so they\n"
-		"# stay when update-grub rewrites grub.cfg. Entries of your own may go here too.\n";
+		"# stay when update-grub rewrites grub.cfg. Entries of your own may go here too.\n");
+}
+
+int nkp_create_config(struct bootcfg *b, const char *header)
+{
+	size_t len = strlen(header);
 	int fd = open(b->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	bool ok = fd >= 0 && write(fd, header, sizeof(header) - 1) == (ssize_t)sizeof(header) - 1 && !fsync(fd);
+	bool ok = fd >= 0 && write(fd, header, len) == (ssize_t)len && !fsync(fd);
 	if (fd >= 0 && (close(fd) || !ok))
 		unlink(b->path);
 	if (!ok) {

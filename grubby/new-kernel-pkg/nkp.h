@@ -108,6 +108,8 @@ void nkp_find_configs(const char *root, struct bootcfgs *c);
 /* Make a missing companion custom.cfg (with a comment saying what it is):
  * 0, or -1 after saying why not. */
 int nkp_create_companion(struct bootcfg *b);
+/* Make missing config B holding HEADER (a comment): 0, or -1 after saying why not. */
+int nkp_create_config(struct bootcfg *b, const char *header);
 /* Check each can be rewritten (file and directory writable): 0, or -1 after
  * printing which cannot. */
 int nkp_check_writable(const struct bootcfgs *c);

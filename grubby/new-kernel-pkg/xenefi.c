@@ -103,20 +103,10 @@ static int copy_in(const struct nkp_plan *p, const struct bootcfg *cfg, const ch
 	return rc;
 }
 
-static int create(const struct bootcfg *cfg)
-{
-	static const char header[] =
-		"# xen.cfg: read by xen.efi beside it (Xen's EFI boot). new-kernel-pkg adds a\n"
-		"# [section] for each kernel and sets default= in [global]; sections of your own\n"
-		"# stay as you write them.\n";
-	int fd = open(cfg->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	bool ok = fd >= 0 && write(fd, header, sizeof(header) - 1) == (ssize_t)sizeof(header) - 1 && !fsync(fd);
-	if (fd >= 0 && (close(fd) || !ok))
-		unlink(cfg->path);
-	if (!ok)
-		fprintf(stderr, "new-kernel-pkg: %s: cannot create: %s; nothing changed\n", cfg->path, strerror(errno));
-	return ok ? 0 : -1;
-}
+static const char xenefi_header[] =
+	"# xen.cfg: read by xen.efi beside it (Xen's EFI boot). new-kernel-pkg adds a\n"
+	"# [section] for each kernel and sets default= in [global]; sections of your own\n"
+	"# stay as you write them.\n";
 
 int nkp_xenefi_prepare(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action)
 {
@@ -125,9 +115,8 @@ int nkp_xenefi_prepare(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_g
 	if (cfg->missing) {
 		if (action != NKP_ADD)
 			return 1;
-		if (create(cfg))
+		if (nkp_create_config(cfg, xenefi_header))
 			return -1;
-		cfg->missing = false;
 		cfg->created = true;
 	}
 	if (copy_in(p, cfg, p->kernel, "", NULL) || (p->initrd && copy_in(p, cfg, p->initrd, "", NULL)))
