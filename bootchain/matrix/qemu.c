@@ -62,7 +62,9 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 		push(&b, q->ovmf);
 	}
 	push(&b, q->disk ? "-drive" : "-cdrom");
-	if (q->disk && mx_fmt(storage + 16, len - 16, "format=raw,file=%s", q->iso) >= (int)len - 16)
+	/* the drive's option string lives in storage after the memory size */
+	if (q->disk && (len <= 16 ||
+			mx_fmt(storage + 16, len - 16, "format=raw,file=%s", q->iso) >= (int)len - 16))
 		return -1;
 	push(&b, q->disk ? storage + 16 : q->iso);
 	if (b.n + 1 > max)
