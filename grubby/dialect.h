@@ -44,6 +44,7 @@ extern const struct dialect dialect_elilo;
 extern const struct dialect dialect_lilo;
 extern const struct dialect dialect_zipl;
 extern const struct dialect dialect_yaboot;
+extern const struct dialect dialect_xenefi;	/* xen.cfg: xenefi.h */
 
 const struct dialect *dialect_by_name(const char *name);
 /* every dialect, NULL-terminated, in --help order */

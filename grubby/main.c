@@ -3,6 +3,7 @@
 #include "grubby/core.h"
 #include "grubby/safefile.h"
 #include "grubby/scratch.h"
+#include "grubby/xenefi.h"
 
 #include <errno.h>
 #include <popt.h>
@@ -29,7 +30,7 @@ struct opts {
 	int dialect_flags[8];
 };
 
-enum { DIALECT_COUNT = 7 };
+enum { DIALECT_COUNT = 8 };
 
 static void join_command_line(int argc, const char **argv)
 {
@@ -51,6 +52,7 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 {
 	static const char *const dialect_names[DIALECT_COUNT] = {
 		"elilo", "extlinux", "grub", "grub2", "lilo", "yaboot", "zipl",
+		"xen-efi",
 	};
 	struct poptOption dialect_opts[DIALECT_COUNT + 1];
 	for (int i = 0; i < DIALECT_COUNT; i++)
@@ -208,6 +210,7 @@ static const struct dialect *choose_dialect(struct opts *o, int *status)
 	static const struct dialect *const by_flag[DIALECT_COUNT] = {
 		&dialect_elilo, &dialect_extlinux, &dialect_grub,
 		&dialect_grub2, &dialect_lilo, &dialect_yaboot, &dialect_zipl,
+		&dialect_xenefi,
 	};
 	const struct dialect *d = NULL;
 	int n = 0;
@@ -531,6 +534,31 @@ done:
 	return rc;
 }
 
+/* xen.cfg has an editor of its own (xenefi_edit.c) */
+static int run_xenefi(const struct opts *o, const char *path)
+{
+	const struct xenefi_request r = {
+		.config = path, .output = o->output, .esp = o->boot_prefix,
+		.info = o->info, .add_kernel = o->add_kernel,
+		.remove_kernel = o->remove_kernel,
+		.update_kernel = o->update_kernel,
+		.set_default = o->set_default, .args = o->args,
+		.remove_args = o->remove_args, .mb_args = o->mb_args,
+		.remove_mbargs = o->remove_mbargs, .initrd = o->initrd,
+		.title = o->title, .set_default_index = o->set_default_index,
+		.set_index = o->set_index, .show_default = o->show_default,
+		.show_default_index = o->show_default_index,
+		.show_default_title = o->show_default_title,
+		.copy_default = o->copy_default,
+		.make_default = o->make_default,
+		.bad_image_okay = o->bad_image_okay,
+		.allow_empty = o->allow_empty, .new_entry = o->new_entry,
+	};
+	if (check_values(o))
+		return 1;
+	return xenefi_run(&r);
+}
+
 int main(int argc, const char **argv)
 {
 	struct opts o = { 0 };
@@ -559,7 +587,7 @@ int main(int argc, const char **argv)
 		printf("Could not find bootloader configuration file.\n");
 		return 1;
 	}
-	rc = run(&o, d, path);
+	rc = d == &dialect_xenefi ? run_xenefi(&o, path) : run(&o, d, path);
 	gb_arena_release();
 	return rc;
 }

@@ -12,6 +12,8 @@
 int mx_stage_medium(struct mx_cell_ctx *ctx)
 {
 	char boot[PATH_MAX + 8], stage[PATH_MAX + 16], err[MX_REASON_MAX + PATH_MAX];
+	if (ctx->cell->config == MX_CFG_XENEFI)
+		return mx_stage_esp(ctx);
 	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
 	mx_fmt(stage, sizeof(stage), "%s/medium", ctx->work);
 	struct bl_media m = {
@@ -61,6 +63,7 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 		.doing_len = sizeof(ctx->cell->doing),
 		/* the PVH guest runs inside dom0's QEMU: it needs nested paging there */
 		.svm = ctx->cell->guests,
+		.disk = ctx->cell->config == MX_CFG_XENEFI,
 	};
 	struct mx_boot_result r;
 	if (mx_qemu_boot(&q, &r)) {

@@ -13,14 +13,15 @@
 #define MX_MAX_KERNELS 16
 #define MX_MAX_HVS 8
 #define MX_MAX_FIRMWARES 2
-#define MX_MAX_CONFIGS 2
+#define MX_MAX_CONFIGS 3
 #define MX_MAX_CELLS (MX_MAX_KERNELS * MX_MAX_HVS * MX_MAX_FIRMWARES * MX_MAX_CONFIGS)
 #define MX_REASON_MAX 256
 #define MX_MARKER_TAG "BOOTCHAIN-MARKER"
 
 enum mx_hv_kind { MX_HV_NONE, MX_HV_XEN_PV, MX_HV_XEN_PVH, MX_HV_BCHV, MX_HV_FILE, MX_HV_KINDS };
 enum mx_firmware { MX_FW_BIOS, MX_FW_UEFI };
-enum mx_config { MX_CFG_GRUB2, MX_CFG_LEGACY };
+/* XENEFI: xen.efi started by UEFI from an ESP, reading the xen.cfg our tools wrote (esp.c) */
+enum mx_config { MX_CFG_GRUB2, MX_CFG_LEGACY, MX_CFG_XENEFI };
 /* DOM0: busybox, the Xen toolstack, backend drivers and the guests' kernels and disks */
 enum mx_initramfs { MX_INITRAMFS_AUTO, MX_INITRAMFS_BUSYBOX, MX_INITRAMFS_DRACUT, MX_INITRAMFS_DOM0 };
 enum mx_verdict { MX_PENDING, MX_PASS, MX_FAIL, MX_XFAIL, MX_XPASS, MX_SKIP };
@@ -136,6 +137,11 @@ const char *mx_firmware_name(enum mx_firmware fw);
 const char *mx_config_name(enum mx_config cfg);
 const char *mx_verdict_name(enum mx_verdict v);
 void mx_cell_name(const struct mx_plan *plan, const struct mx_cell *cell, char *out, size_t len);
+
+/* esp.c: the xen-efi config style: which cells it has (Xen only; BIOS skipped with the
+ * reason), and its boot medium, an EFI system partition made with mtools */
+bool mx_xenefi_applies(enum mx_hv_kind kind, enum mx_config cfg);
+bool mx_xenefi_skip(const struct mx_cell *cell, char *why, size_t len);
 
 /* expect.c: can this kernel boot under each hypervisor kind, and serve guests as dom0?
  * Fills can_boot/why_not/guests_why_not from the verdict code inspect uses. */

@@ -12,7 +12,10 @@
 #define GUESTS_READY 1
 
 const char *mx_firmware_name(enum mx_firmware fw) { return fw == MX_FW_UEFI ? "uefi" : "bios"; }
-const char *mx_config_name(enum mx_config c) { return c == MX_CFG_LEGACY ? "grub-legacy" : "grub2"; }
+const char *mx_config_name(enum mx_config c)
+{
+	return c == MX_CFG_LEGACY ? "grub-legacy" : c == MX_CFG_XENEFI ? "xen-efi" : "grub2";
+}
 
 const char *mx_verdict_name(enum mx_verdict v)
 {
@@ -188,6 +191,8 @@ static void keep_quick_kernel(struct mx_plan *plan)
 static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k, int h,
 		      enum mx_firmware fw, enum mx_config cfg)
 {
+	if (!mx_xenefi_applies(plan->hvs[h].kind, cfg))
+		return;
 	struct mx_cell *c = &plan->cells[plan->ncells++];
 	const struct mx_kernel *kern = &plan->kernels[k];
 	const struct mx_hypervisor *hv = &plan->hvs[h];
@@ -201,6 +206,8 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	if (hv->missing[0]) {
 		c->expect = MX_SKIP;
 		mx_fmt(c->expect_reason, sizeof(c->expect_reason), "%s", hv->missing);
+	} else if (mx_xenefi_skip(c, c->expect_reason, sizeof(c->expect_reason))) {
+		c->expect = MX_SKIP;
 	} else if (c->firmware == MX_FW_UEFI && c->config == MX_CFG_LEGACY &&
 		   hv->kind != MX_HV_NONE) {
 		/* seen with Xen 4.17: GRUB2 says "no suitable video mode found" and Xen never
@@ -215,13 +222,14 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	}
 	c->initramfs = opt->root[0] ? MX_INITRAMFS_BUSYBOX : opt->initramfs;
 	if (c->initramfs == MX_INITRAMFS_AUTO)
-		c->initramfs = hv->kind == MX_HV_XEN_PV && kern->dom0_capable ? MX_INITRAMFS_DRACUT
-									       : MX_INITRAMFS_BUSYBOX;
+		c->initramfs = hv->kind == MX_HV_XEN_PV && kern->dom0_capable && cfg != MX_CFG_XENEFI
+				       ? MX_INITRAMFS_DRACUT : MX_INITRAMFS_BUSYBOX;
 	bool xen = hv->kind == MX_HV_XEN_PV || hv->kind == MX_HV_XEN_PVH;
 	/* guests need a dom0 that boots: not in cells expected to fail, nor with a kernel
 	 * that cannot be dom0 anywhere */
 	c->guests = GUESTS_READY && !opt->root[0] && !opt->no_guests && xen && kern->dom0_capable &&
-		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS;
+		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS &&
+		    cfg != MX_CFG_XENEFI; /* the marker proves the path; guests are grub2's cells' */
 	if (c->guests)
 		c->initramfs = MX_INITRAMFS_DOM0;
 	c->run_xl = !opt->root[0] && xen &&

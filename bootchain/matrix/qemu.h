@@ -14,6 +14,7 @@ struct mx_qemu_spec {
 	char *doing;            /* when set: the stage dom0 is in, updated as it runs */
 	size_t doing_len;
 	bool svm;               /* offer SVM with nested paging (PVH guests need it) */
+	bool disk;              /* iso is a raw disk image (an ESP), not a CD */
 };
 
 /* argv of QEMU for spec (strings kept in storage); returns argc or -1. */

@@ -132,13 +132,15 @@ int mx_stage_sandbox(struct mx_cell_ctx *ctx)
 			return -1;
 		mx_fmt(hv_in_root, sizeof(hv_in_root), "/boot/%s", name);
 	}
-	if (mx_write_sysconfig(ctx->root, hv_in_root, mx_hypervisor_args(hv->kind, ctx->cell->guests)))
+	bool xenefi = ctx->cell->config == MX_CFG_XENEFI; /* xen.efi, not a multiboot entry */
+	if (mx_write_sysconfig(ctx->root, xenefi ? "" : hv_in_root,
+			       mx_hypervisor_args(hv->kind, ctx->cell->guests)))
 		return fail(ctx, "cannot write /etc/sysconfig/kernel in", ctx->root);
 	/* dracut (run by new-kernel-pkg) reads the root's configuration directory */
 	mx_fmt(dest, sizeof(dest), "%s/etc/dracut.conf.d", ctx->root);
 	if (mx_mkdir_p(dest))
 		return fail(ctx, "cannot create", dest);
-	if (link_modules(ctx, k) || seed_bootloader_config(ctx))
+	if (link_modules(ctx, k) || (xenefi ? mx_xenefi_sandbox(ctx, hv_in_root) : seed_bootloader_config(ctx)))
 		return -1;
 	return 0;
 }

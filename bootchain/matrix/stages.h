@@ -24,6 +24,9 @@ int mx_stage_sandbox(struct mx_cell_ctx *ctx);
 int mx_stage_install(struct mx_cell_ctx *ctx);
 int mx_stage_medium(struct mx_cell_ctx *ctx);
 int mx_stage_boot(struct mx_cell_ctx *ctx);
+/* esp.c: the medium of a xen-efi cell; the xen.efi and xen.cfg settings of its root */
+int mx_stage_esp(struct mx_cell_ctx *ctx);
+int mx_xenefi_sandbox(struct mx_cell_ctx *ctx, const char *hv_in_root);
 
 /* /etc/sysconfig/kernel in root; hypervisor "" for bare metal. */
 int mx_write_sysconfig(const char *root, const char *hypervisor, const char *args);

@@ -149,12 +149,17 @@ void nkp_find_configs(const char *root, struct bootcfgs *c)
 
 int nkp_create_companion(struct bootcfg *b)
 {
-	static const char header[] =
+	return nkp_create_config(b,
 		"# Boot entries that new-kernel-pkg adds and removes as kernels come and go.\n"
 		"# grub-mkconfig's /etc/grub.d/41_custom makes GRUB read this file, so they\n"
-		"# stay when update-grub rewrites grub.cfg. Entries of your own may go here too.\n";
+		"# stay when update-grub rewrites grub.cfg. Entries of your own may go here too.\n");
+}
+
+int nkp_create_config(struct bootcfg *b, const char *header)
+{
+	size_t len = strlen(header);
 	int fd = open(b->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	bool ok = fd >= 0 && write(fd, header, sizeof(header) - 1) == (ssize_t)sizeof(header) - 1 && !fsync(fd);
+	bool ok = fd >= 0 && write(fd, header, len) == (ssize_t)len && !fsync(fd);
 	if (fd >= 0 && (close(fd) || !ok))
 		unlink(b->path);
 	if (!ok) {
@@ -266,7 +271,7 @@ void nkp_restore_configs(const struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct bootcfg *b = &c->cfg[i];
-		if (b->companion && !b->saved && !b->missing) {
+		if ((b->companion || b->created) && !b->saved && !b->missing) {
 			/* made by this run: it goes again */
 			if (!unlink(b->path))
 				fprintf(stderr, "new-kernel-pkg: %s: removed (made by this run)\n", b->path);

@@ -104,6 +104,35 @@ static void add_install(struct run_argv *a, const struct nkp_plan *p, const stru
 			      debug ? DEBUG_ARGS : "");
 }
 
+/* xen.cfg: a section booting the copies beside it, Xen's arguments as its
+ * options=; the same default policy as every other config */
+static void add_xenefi(struct run_argv *a, const struct nkp_plan *p, enum nkp_grubby_action action)
+{
+	const char *opt = action == NKP_ADD ? "--add-kernel" :
+			  action == NKP_UPDATE_KERNEL ? "--update-kernel" : "--remove-kernel";
+	add(a, opt, p->xen_kernel);
+	if (action == NKP_REMOVE_KERNEL) {
+		add(a, "--allow-empty", NULL); /* a package removal never fails for it */
+		return;
+	}
+	if (p->xen_initrd)
+		add(a, "--initrd", p->xen_initrd);
+	if (action == NKP_ADD) {
+		add(a, "--copy-default", NULL);
+		add(a, "--new-entry-if-no-template", NULL);
+		add(a, "--title", p->title);
+		add(a, "--remove-kernel", p->xen_kernel);
+		if (p->make_default)
+			add(a, "--make-default", NULL);
+		if (p->xen_efi_args)
+			add(a, "--mbargs", p->xen_efi_args);
+	}
+	if (p->args)
+		add(a, "--args", p->args);
+	if (action == NKP_UPDATE_KERNEL && p->remove_args)
+		add(a, "--remove-args", p->remove_args);
+}
+
 char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
 	struct run_argv a = { 0 };
@@ -111,6 +140,10 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 	add(&a, cfg->loader, NULL);
 	add(&a, "-c", NULL);
 	add(&a, cfg->path, NULL);
+	if (nkp_is_xenefi(cfg)) {
+		add_xenefi(&a, p, action);
+		return run_argv_finish(&a);
+	}
 	if (p->bad_image_okay)
 		add(&a, "--bad-image-okay", NULL);
 	switch (action) {
@@ -158,7 +191,14 @@ static void show_command(char **argv)
 
 static int run_one(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
-	char **argv = nkp_grubby_argv(p, cfg, action);
+	struct nkp_plan xp = *p;
+	if (nkp_is_xenefi(cfg)) { /* xen.efi boots the copies beside xen.cfg */
+		xp.xen_kernel = nkp_xenefi_copy_path(cfg, p->kernel);
+		xp.xen_initrd = p->initrd ? nkp_xenefi_copy_path(cfg, p->initrd) : NULL;
+	}
+	char **argv = nkp_grubby_argv(&xp, cfg, action);
+	free(xp.xen_kernel);
+	free(xp.xen_initrd);
 	if (!argv) {
 		fprintf(stderr, "new-kernel-pkg: out of memory\n");
 		return -1;
@@ -208,7 +248,8 @@ int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_gr
 	for (size_t i = 0; i < c->n; i++) {
 		if (skip_for_multiboot(p, &c->cfg[i], action))
 			continue;
-		int made = prepare_companion(p, &c->cfg[i], action);
+		int made = nkp_is_xenefi(&c->cfg[i]) ? nkp_xenefi_prepare(p, &c->cfg[i], action)
+						      : prepare_companion(p, &c->cfg[i], action);
 		if (made > 0)
 			continue;
 		if (made < 0) {
@@ -219,12 +260,15 @@ int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_gr
 			fprintf(stderr, "%s %s in %s\n",
 				action == NKP_REMOVE_KERNEL ? "removing" : action == NKP_UPDATE_KERNEL ? "updating" : "adding",
 				p->version, c->cfg[i].path);
-		if (run_one(p, &c->cfg[i], action) ||
-		    (action == NKP_ADD && p->make_debug && run_one(p, &c->cfg[i], NKP_ADD_DEBUG))) {
+		bool debug = action == NKP_ADD && p->make_debug && !nkp_is_xenefi(&c->cfg[i]);
+		if (run_one(p, &c->cfg[i], action) || (debug && run_one(p, &c->cfg[i], NKP_ADD_DEBUG))) {
 			nkp_restore_configs(c);
 			fprintf(stderr, "new-kernel-pkg: boot loader configs left as they were\n");
 			return -1;
 		}
 	}
+	for (size_t i = 0; action == NKP_REMOVE_KERNEL && i < c->n; i++)
+		if (nkp_is_xenefi(&c->cfg[i]) && !c->cfg[i].missing)
+			nkp_xenefi_cleanup(p, &c->cfg[i]);
 	return 0;
 }

@@ -206,6 +206,9 @@ static void remove_module_maps(const struct job *j)
 static int prepare_configs(struct job *j)
 {
 	nkp_find_configs(j->p.root, &j->cfgs);
+	nkp_xenefi_find(j->p.root, j->o->xen_efi_config ? j->o->xen_efi_config : j->s.xen_efi_config, &j->cfgs);
+	j->p.xen_efi_image = j->o->xen_efi_image ? j->o->xen_efi_image : j->s.xen_efi_image;
+	j->p.xen_efi_args = j->o->mbargs ? j->o->mbargs : j->s.hypervisor_args;
 	if (!j->cfgs.n) {
 		fprintf(stderr, "new-kernel-pkg: no boot loader configuration found under %s; no entry changed\n",
 			*j->p.root ? j->p.root : "/");

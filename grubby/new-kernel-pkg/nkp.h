@@ -22,6 +22,7 @@ struct nkp_options {
 	const char *package, *devtree, *devtreedir;
 	const char *kernel_image, *kernel_name;
 	const char *root;               /* --root=DIR; NULL for / */
+	const char *xen_efi_config, *xen_efi_image; /* --xen-efi=, --xen-efi-image= */
 	const char *dracut_args[16];    /* --add-dracut-args=ARGS / --dracut-args=ARGS, unsplit */
 	size_t ndracut_args;
 };
@@ -40,6 +41,7 @@ struct nkp_settings {
 	char *hypervisor, *hypervisor_args; /* NULL when unset or empty */
 	bool updatedefault, makedebug;
 	char *defaultkernel;
+	char *xen_efi_config, *xen_efi_image; /* XEN_EFI_CONFIG, XEN_EFI_IMAGE */
 };
 
 /* Read ROOT/etc/sysconfig/kernel with new-kernel-pkg's safety policy: a
@@ -87,6 +89,7 @@ struct bootcfg {
 	/* custom.cfg beside a grub.cfg that grub-mkconfig wrote (see
 	 * nkp_find_configs); missing: not there yet, made by the first install */
 	bool companion, missing;
+	bool created;       /* made by this run (a restore removes it) */
 	char *saved;        /* contents before we ran (snapshot) */
 	size_t saved_len;
 	unsigned saved_mode;
@@ -105,6 +108,8 @@ void nkp_find_configs(const char *root, struct bootcfgs *c);
 /* Make a missing companion custom.cfg (with a comment saying what it is):
  * 0, or -1 after saying why not. */
 int nkp_create_companion(struct bootcfg *b);
+/* Make missing config B holding HEADER (a comment): 0, or -1 after saying why not. */
+int nkp_create_config(struct bootcfg *b, const char *header);
 /* Check each can be rewritten (file and directory writable): 0, or -1 after
  * printing which cannot. */
 int nkp_check_writable(const struct bootcfgs *c);
@@ -139,6 +144,9 @@ struct nkp_plan {
 	char *args;           /* "root=DEV ARGS", or NULL */
 	const char *remove_args;
 	const char *devtree, *devtreedir;
+	const char *xen_efi_image; /* copied beside xen.cfg, or NULL */
+	const char *xen_efi_args;  /* options= of a xen.cfg section */
+	char *xen_kernel, *xen_initrd; /* their copies beside xen.cfg (host paths), for its grubby run */
 	bool make_default, make_debug;
 	bool bad_image_okay;  /* inside --root, grubby cannot see the images itself */
 	const char *boot_fs;  /* inside --root: "/boot" when the root's fstab mounts it, else "/"
@@ -157,6 +165,21 @@ void nkp_free_argv(char **argv);
 /* Run ACTION on every config; on the first failure restore all configs and
  * return -1 after saying what failed. */
 int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_grubby_action action);
+
+/* ----- xenefi.c: xen.cfg on the EFI system partition ----- */
+#define NKP_XENEFI_LOADER "--xen-efi"
+#define NKP_XENEFI_CONFIG "/boot/efi/EFI/xen/xen.cfg"
+bool nkp_is_xenefi(const struct bootcfg *cfg);
+/* Add ROOT's xen.cfg to C: CONFIGURED (made by the first install when its
+ * directory is there), else NKP_XENEFI_CONFIG when it exists. */
+void nkp_xenefi_find(const char *root, const char *configured, struct bootcfgs *c);
+/* Before grubby runs on it: make a missing xen.cfg (install), copy the kernel,
+ * initramfs and xen.efi beside it. 1: skip this config, 0: go on, -1: stop. */
+int nkp_xenefi_prepare(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action);
+/* After a removal: the copies of the kernel and initramfs go. */
+void nkp_xenefi_cleanup(const struct nkp_plan *p, const struct bootcfg *cfg);
+/* FILE's copy beside xen.cfg (malloc'd) */
+char *nkp_xenefi_copy_path(const struct bootcfg *cfg, const char *file);
 
 /* ----- hooks.c: /etc/kernel hook directories, deferred work ----- */
 /* Set to new-kernel-pkg's pid in the environment of every hook it runs. A

@@ -19,6 +19,7 @@ void nkp_usage(FILE *to)
 		"       [--add-dracut-args=<dracut arguments>] [--package=<name>]\n"
 		"       [--host-only] [--devtree=<devicetree.dtb>] [--devtreedir=</devicetree/path/>]\n"
 		"       [--kernel-image=<path>] [--kernel-name=<name>] [--root=<dir>]\n"
+		"       [--xen-efi=<xen.cfg>] [--xen-efi-image=<xen.efi>]\n"
 		"       <--install | --remove | --update | --rpmposttrans> <kernel-version>\n"
 		"       (ex: new-kernel-pkg --mkinitrd --depmod --install 2.4.7-2)\n"
 		"       new-kernel-pkg --help | --usage | --version\n");
@@ -59,7 +60,8 @@ static const struct flag_option valued[] = {
 	VALUED("--mbargs", mbargs),         VALUED("--package", package),
 	VALUED("--devtree", devtree),       VALUED("--devtreedir", devtreedir),
 	VALUED("--kernel-image", kernel_image), VALUED("--kernel-name", kernel_name),
-	VALUED("--root", root),
+	VALUED("--root", root),           VALUED("--xen-efi", xen_efi_config),
+	VALUED("--xen-efi-image", xen_efi_image),
 };
 
 static const struct {

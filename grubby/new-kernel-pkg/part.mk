@@ -2,7 +2,7 @@
 # Its sources other than main.c are also linked by tests/nkp's unit tests.
 NKP_LIB_SRCS := grubby/new-kernel-pkg/options.c grubby/new-kernel-pkg/settings.c \
 	grubby/new-kernel-pkg/bootcfg.c grubby/new-kernel-pkg/grubby.c grubby/new-kernel-pkg/hooks.c \
-	grubby/new-kernel-pkg/multiboot.c
+	grubby/new-kernel-pkg/multiboot.c grubby/new-kernel-pkg/xenefi.c
 NKP_SRCS := grubby/new-kernel-pkg/main.c $(NKP_LIB_SRCS)
 PROGRAMS += $(BIN)/new-kernel-pkg
 

@@ -76,6 +76,8 @@ int nkp_load_settings(const struct nkp_options *o, const char *root, struct nkp_
 		s->defaultkernel = dup_nonempty(shvar_get(&f, "DEFAULTKERNEL"));
 		s->updatedefault = shvar_is_true(shvar_get(&f, "UPDATEDEFAULT"));
 		s->makedebug = shvar_is_true(shvar_get(&f, "MAKEDEBUG"));
+		s->xen_efi_config = dup_nonempty(shvar_get(&f, "XEN_EFI_CONFIG"));
+		s->xen_efi_image = dup_nonempty(shvar_get(&f, "XEN_EFI_IMAGE"));
 	}
 	shvar_free(&f);
 	return rc;
@@ -86,6 +88,8 @@ void nkp_free_settings(struct nkp_settings *s)
 	free(s->hypervisor);
 	free(s->hypervisor_args);
 	free(s->defaultkernel);
+	free(s->xen_efi_config);
+	free(s->xen_efi_image);
 	memset(s, 0, sizeof(*s));
 }
 

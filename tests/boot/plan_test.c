@@ -94,9 +94,10 @@ static void options_defaults_and_choices(void **state)
 	struct mx_options opt;
 	assert_int_equal(parse(&opt, (const char *const[]){ NULL }), 0);
 	assert_string_equal(opt.output, "build/matrix");
-	/* the whole product by default: both firmwares, both config styles, guests */
+	/* the whole product by default: both firmwares, every config style, guests */
 	assert_int_equal(opt.nfirmwares, 2);
-	assert_int_equal(opt.nconfigs, 2);
+	assert_int_equal(opt.nconfigs, 3);
+	assert_int_equal(opt.configs[2], MX_CFG_XENEFI);
 	assert_false(opt.no_guests);
 	assert_false(opt.list);
 	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "uefi", "--config",
@@ -189,8 +190,33 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
 	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin")); /* no bchv */
 	assert_int_equal(mx_plan_build(&opt, &plan), 0);
-	/* kernels x hypervisors x firmwares x config styles */
-	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2);
+	/* kernels x hypervisors x firmwares x config styles; xen-efi only with Xen */
+	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2 + 2 * 2 * 2);
+	int xenefi = 0;
+	for (int i = 0; i < plan.ncells; i++) {
+		const struct mx_cell *c = &plan.cells[i];
+		if (c->config != MX_CFG_XENEFI)
+			continue;
+		xenefi++;
+		enum mx_hv_kind kind = plan.hvs[c->hv].kind;
+		assert_true(kind == MX_HV_XEN_PV || kind == MX_HV_XEN_PVH);
+		/* xen.efi is a UEFI program: BIOS cells are skipped, saying why */
+		if (c->firmware == MX_FW_BIOS) {
+			assert_int_equal(c->expect, MX_SKIP);
+			assert_non_null(strstr(c->expect_reason, "UEFI"));
+		}
+		/* the marker of a busybox dom0 proves the path; no guests there */
+		assert_false(c->guests);
+		assert_int_equal(c->initramfs, MX_INITRAMFS_BUSYBOX);
+	}
+	assert_int_equal(xenefi, 8);
+	char name[256];
+	for (int i = 0; i < plan.ncells; i++)
+		if (plan.cells[i].config == MX_CFG_XENEFI) {
+			mx_cell_name(&plan, &plan.cells[i], name, sizeof(name));
+			assert_non_null(strstr(name, "-xen-efi"));
+			break;
+		}
 	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "bios", "--config", "grub2",
 				NULL }), 0);
 	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));

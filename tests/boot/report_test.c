@@ -232,6 +232,13 @@ static void qemu_command_lines(void **state)
 	assert_true(has_pair(argv, "-cpu", "qemu64,+svm,+npt"));
 	assert_true(has_pair(argv, "-bios", "/ovmf.fd"));
 	assert_int_equal(mx_qemu_argv(&q, argv, 5, storage, sizeof(storage)), -1);
+	/* xen-efi: the ESP is a raw disk image, not a CD */
+	q.disk = true;
+	q.iso = "/esp.img";
+	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
+	assert_true(has_pair(argv, "-drive", "format=raw,file=/esp.img"));
+	assert_false(has_pair(argv, "-cdrom", "/esp.img"));
+	assert_int_equal(mx_qemu_argv(&q, argv, 40, storage, 16), -1);
 }
 
 int main(void)

@@ -17,3 +17,11 @@ $(BUILD)/fuzz/grubby_config_fuzz: tests/grubby/config_fuzz.c $(GRUBBY_LIB_SRCS) 
 	printf "menuentry 'a' {\n\tlinux /vmlinuz\n}\n" >$@-corpus/grub2
 	$(CC) -std=c11 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/grubby/config_fuzz.c $(GRUBBY_LIB_SRCS) $(GRUBBY_LDLIBS)
+
+# libFuzzer target for the xen.cfg parser and writer (grubby --xen-efi)
+FUZZERS += grubby_xenefi_fuzz
+$(BUILD)/fuzz/grubby_xenefi_fuzz: tests/grubby/xenefi_fuzz.c $(GRUBBY_LIB_SRCS) $(wildcard grubby/*.h)
+	@mkdir -p $@-corpus
+	cp tests/grubby/xenefi/*.in $@-corpus/
+	$(CC) -std=c11 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/grubby/xenefi_fuzz.c $(GRUBBY_LIB_SRCS) $(GRUBBY_LDLIBS)

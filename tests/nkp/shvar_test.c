@@ -224,12 +224,14 @@ static void template_reads_cleanly(void **state)
 	struct shvar_file f;
 	assert_int_equal(shvar_load(&f, "sysconfig/kernel.template", stderr), 0);
 	assert_int_equal(f.nerrors, 0);
-	assert_int_equal(f.nvars, 5);
+	assert_int_equal(f.nvars, 7);
 	assert_string_equal(shvar_get(&f, "UPDATEDEFAULT"), "yes");
 	assert_string_equal(shvar_get(&f, "DEFAULTKERNEL"), "kernel");
 	assert_string_equal(shvar_get(&f, "MAKEDEBUG"), "no");
 	assert_string_equal(shvar_get(&f, "HYPERVISOR"), "");
 	assert_string_equal(shvar_get(&f, "HYPERVISOR_ARGS"), "");
+	assert_string_equal(shvar_get(&f, "XEN_EFI_CONFIG"), "");
+	assert_string_equal(shvar_get(&f, "XEN_EFI_IMAGE"), "");
 	shvar_free(&f);
 }
 

@@ -1,0 +1,142 @@
+/* The xen-efi config style: no GRUB at all. The UEFI firmware starts xen.efi as
+ * \EFI\BOOT\BOOTX64.EFI from an EFI system partition, a FAT image made with mtools,
+ * and xen.efi reads BOOTX64.cfg beside it (the .cfg of its own name): the xen.cfg that
+ * new-kernel-pkg and grubby wrote in the sandbox root, next to the kernel, initramfs
+ * and xen.efi that new-kernel-pkg copied there. */
+#include <dirent.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "bootchain/matrix/stages.h"
+#include "bootchain/matrix/util.h"
+
+#define ESP_MOUNT "/boot/efi"
+#define ESP_BOOT_DIR "/boot/efi/EFI/BOOT"
+#define XENEFI_CONFIG ESP_BOOT_DIR "/BOOTX64.cfg"
+
+bool mx_xenefi_applies(enum mx_hv_kind kind, enum mx_config cfg)
+{
+	return cfg != MX_CFG_XENEFI || kind == MX_HV_XEN_PV || kind == MX_HV_XEN_PVH;
+}
+
+bool mx_xenefi_skip(const struct mx_cell *cell, char *why, size_t len)
+{
+	if (cell->config != MX_CFG_XENEFI || cell->firmware != MX_FW_BIOS)
+		return false;
+	mx_fmt(why, len, "not planned: xen.efi is a UEFI program, a BIOS has no way to start it");
+	return true;
+}
+
+static int fail(struct mx_cell_ctx *ctx, const char *stage, const char *what, const char *path)
+{
+	mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "%s: %s %s", stage, what, path);
+	return -1;
+}
+
+/* xen.efi beside the hypervisor's multiboot image (xen-4.17-amd64.gz ->
+ * xen-4.17-amd64.efi, both from xen-hypervisor-4.17-amd64) into the root's /boot, and
+ * /etc/sysconfig/kernel telling new-kernel-pkg to keep the ESP's xen.cfg and copy it */
+int mx_xenefi_sandbox(struct mx_cell_ctx *ctx, const char *hv_in_root)
+{
+	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
+	char efi[PATH_MAX], in_root[PATH_MAX], dest[PATH_MAX * 2], dir[PATH_MAX + 32];
+	mx_fmt(efi, sizeof(efi), "%s", hv->path);
+	char *dot = strrchr(efi, '.');
+	if (dot && !strcmp(dot, ".gz"))
+		*dot = '\0';
+	mx_fmt(efi + strlen(efi), sizeof(efi) - strlen(efi), ".efi");
+	if (access(efi, R_OK))
+		return fail(ctx, "sandbox", "no xen.efi beside the hypervisor:", efi);
+	mx_fmt(in_root, sizeof(in_root), "%s", hv_in_root);
+	dot = strrchr(in_root, '.');
+	if (dot && !strcmp(dot, ".gz"))
+		*dot = '\0';
+	mx_fmt(in_root + strlen(in_root), sizeof(in_root) - strlen(in_root), ".efi");
+	mx_fmt(dest, sizeof(dest), "%s%s", ctx->root, in_root);
+	mx_fmt(dir, sizeof(dir), "%s" ESP_BOOT_DIR, ctx->root);
+	if (mx_copy_file(efi, dest) || mx_mkdir_p(dir))
+		return fail(ctx, "sandbox", "cannot set up", dir);
+	char file[PATH_MAX + 32], line[PATH_MAX + 128];
+	mx_fmt(file, sizeof(file), "%s/etc/sysconfig/kernel", ctx->root);
+	mx_fmt(line, sizeof(line), "XEN_EFI_CONFIG=" XENEFI_CONFIG "\nXEN_EFI_IMAGE=%s\n", in_root);
+	FILE *f = fopen(file, "a");
+	bool ok = f && fputs(line, f) >= 0;
+	if (f && fclose(f))
+		ok = false;
+	return ok ? 0 : fail(ctx, "sandbox", "cannot write", file);
+}
+
+/* what the ESP holds, for its size */
+static long long dir_bytes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	long long sum = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX * 2];
+		struct stat st;
+		mx_fmt(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode))
+			sum += st.st_size;
+	}
+	if (d)
+		closedir(d);
+	return sum;
+}
+
+static int mtools(struct mx_cell_ctx *ctx, char *const argv[])
+{
+	int rc = mx_run(argv, ctx->medium_log);
+	if (rc) {
+		char last[MX_REASON_MAX];
+		mx_last_line(ctx->medium_log, last, sizeof(last));
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "medium: %s exited with status %d: %s",
+		       argv[0], rc, last);
+	}
+	return rc ? -1 : 0;
+}
+
+/* A FAT32 image (no partition table: OVMF reads a bare FAT file system) holding
+ * \EFI\BOOT with everything new-kernel-pkg put there; BOOTX64.efi becomes the
+ * removable-media boot path \EFI\BOOT\BOOTX64.EFI. */
+int mx_stage_esp(struct mx_cell_ctx *ctx)
+{
+	char src[PATH_MAX + 32], img[PATH_MAX + 16], cfg[PATH_MAX + 48];
+	mx_fmt(src, sizeof(src), "%s" ESP_BOOT_DIR, ctx->root);
+	mx_fmt(cfg, sizeof(cfg), "%s" XENEFI_CONFIG, ctx->root);
+	if (access(cfg, R_OK))
+		return fail(ctx, "medium", "new-kernel-pkg wrote no", cfg);
+	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
+	/* FAT32 needs 33 MB at least; room for the files and their clusters */
+	long long mb = dir_bytes(src) / (1024 * 1024) * 5 / 4 + 48;
+	char size[32];
+	mx_fmt(size, sizeof(size), "%lld", mb * 1024 * 1024);
+	char *truncate[] = { "truncate", "-s", size, img, NULL };
+	char *format[] = { "mformat", "-i", img, "-F", "-v", "ESP", "::", NULL };
+	char *mkdirs[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
+	unlink(img);
+	if (mtools(ctx, truncate) || mtools(ctx, format) || mtools(ctx, mkdirs))
+		return -1;
+	DIR *d = opendir(src);
+	struct dirent *e;
+	int rc = d ? 0 : fail(ctx, "medium", "cannot read", src);
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char from[PATH_MAX * 2], to[PATH_MAX];
+		mx_fmt(from, sizeof(from), "%s/%s", src, e->d_name);
+		mx_fmt(to, sizeof(to), "::/EFI/BOOT/%s",
+		       !strcasecmp(e->d_name, "BOOTX64.efi") ? "BOOTX64.EFI" : e->d_name);
+		char *copy[] = { "mcopy", "-i", img, from, to, NULL };
+		rc = mtools(ctx, copy);
+	}
+	if (d)
+		closedir(d);
+	if (rc)
+		return -1;
+	mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", img);
+	return 0;
+}
