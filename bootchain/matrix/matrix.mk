@@ -5,10 +5,11 @@ BOOTCHAIN_SRCS += $(MATRIX_SRCS)
 BOOTCHAIN_LDLIBS += -lz
 BENCHES += tests/matrix/bench-matrix.sh
 
-# An installed `bootchain matrix` finds its marker scripts in PREFIX/share/bootchain.
+# The busybox scripts the matrix puts in its boot images (bootchain/matrix/scripts/); an
+# installed `bootchain matrix` finds them in PREFIX/share/bootchain.
 INSTALL_RULES += install-matrix-data
 .PHONY: install-matrix-data
 install-matrix-data:
 	for f in marker.sh dom0-guests.sh guest-marker.sh; do \
-		install -D -m 0755 tests/boot/$$f $(DESTDIR)$(PREFIX)/share/bootchain/$$f || exit; \
+		install -D -m 0755 bootchain/matrix/scripts/$$f $(DESTDIR)$(PREFIX)/share/bootchain/$$f || exit; \
 	done
