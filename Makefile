@@ -3,6 +3,11 @@
 # this file holds only the shared rules and the user-facing targets.
 
 BUILD    ?= build
+# compressed test and bench vectors, cached by content (tests/decompress/dc_testlib.c);
+# one cache for the normal and the sanitizer build; set it to keep one across cleans
+ifndef BOOTCHAIN_DC_CACHE
+export BOOTCHAIN_DC_CACHE := $(abspath $(BUILD))/dc-cache
+endif
 ifeq ($(SANITIZE),1)
 BUILD    := build/sanitize
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

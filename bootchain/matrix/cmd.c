@@ -23,7 +23,8 @@ static int error(const char *fmt, const char *what)
 	return -1;
 }
 
-/* Tools default to this binary's directory, the marker to the source tree's tests/boot. */
+/* Tools default to this binary's directory, the scripts to the source tree's
+ * bootchain/matrix/scripts. */
 static int resolve_dirs(struct mx_options *opt)
 {
 	char self[PATH_MAX], buf[PATH_MAX + 32];
@@ -37,7 +38,8 @@ static int resolve_dirs(struct mx_options *opt)
 	if (!opt->data[0]) {
 		const char *env = getenv("BOOTCHAIN_DATA");
 		/* build/bin or build/sanitize/bin in a source tree; PREFIX/bin when installed */
-		static const char *const guesses[] = { "/../../tests/boot", "/../../../tests/boot",
+		static const char *const guesses[] = { "/../../bootchain/matrix/scripts",
+						       "/../../../bootchain/matrix/scripts",
 						       "/../share/bootchain" };
 		for (size_t i = 0; !env && i < sizeof(guesses) / sizeof(guesses[0]); i++) {
 			mx_fmt(buf, sizeof(buf), "%s%s/marker.sh", opt->tools, guesses[i]);

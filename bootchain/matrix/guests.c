@@ -17,7 +17,10 @@
 #define MAX_ARGS 512
 #define BUSYBOX "/bin/busybox"
 #define PVGRUB_DISK_MB "64M"
-#define PVGRUB_KERNEL_ARGS "console=hvc0 panic=-1 no_timer_check bootchain.pvgrub=1"
+/* as GUEST_ARGS in scripts/dom0-guests.sh (why there), and the mark of this entry */
+#define PVGRUB_KERNEL_ARGS \
+	"console=hvc0 panic=-1 no_timer_check quiet cryptomgr.notests init_on_alloc=0 rodata=off " \
+	"bootchain.pvgrub=1"
 
 /* insmod order of dom0's drivers (dependencies are put first on their own) */
 static const char *const dom0_modules[] = {

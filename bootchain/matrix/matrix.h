@@ -109,7 +109,7 @@ struct mx_options {
 	char boot_dir[PATH_MAX];/* where default kernels are found (/boot) */
 	char tools[PATH_MAX];   /* where grubby/new-kernel-pkg/bootchain live */
 	char cache[PATH_MAX];   /* built initramfs images and media; default OUTPUT/cache */
-	char data[PATH_MAX];    /* marker scripts (tests/boot in the source tree) */
+	char data[PATH_MAX];    /* marker scripts (bootchain/matrix/scripts in the source tree) */
 	int jobs;               /* 0: as many as cores and memory allow */
 	int timeout_s;          /* per boot */
 	int mem_mb;             /* QEMU -m */

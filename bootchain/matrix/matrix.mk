@@ -14,12 +14,13 @@ $(DOM0_PROBE): bootchain/matrix/dom0_probe.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 $(WARN) -static -o $@ $<
 
-# An installed `bootchain matrix` finds its marker scripts in PREFIX/share/bootchain
-# and the probe in PREFIX/libexec/bootchain (beside its bin/, as in the build tree).
+# The busybox scripts the matrix puts in its boot images (bootchain/matrix/scripts/): an
+# installed `bootchain matrix` finds them in PREFIX/share/bootchain, and the probe in
+# PREFIX/libexec/bootchain (beside its bin/, as in the build tree).
 INSTALL_RULES += install-matrix-data
 .PHONY: install-matrix-data
 install-matrix-data:
 	install -D -m 0755 $(DOM0_PROBE) $(DESTDIR)$(PREFIX)/libexec/bootchain/dom0-probe
 	for f in marker.sh dom0-guests.sh guest-marker.sh; do \
-		install -D -m 0755 tests/boot/$$f $(DESTDIR)$(PREFIX)/share/bootchain/$$f || exit; \
+		install -D -m 0755 bootchain/matrix/scripts/$$f $(DESTDIR)$(PREFIX)/share/bootchain/$$f || exit; \
 	done

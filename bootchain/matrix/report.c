@@ -172,6 +172,15 @@ static void md_table(FILE *to, const struct mx_plan *plan)
 	}
 }
 
+double mx_guest_stages_s(const struct mx_cell *c)
+{
+	double t = -1;
+	for (int i = MX_ST_TOOLSTACK + 1; i < MX_STAGES; i++)
+		if (c->stage[i].planned && c->stage[i].time_s >= 0)
+			t = (t < 0 ? 0 : t) + c->stage[i].time_s;
+	return t;
+}
+
 static void md_stages(FILE *to, const struct mx_cell *c)
 {
 	for (int i = 0; i < MX_STAGES; i++) {
@@ -189,6 +198,9 @@ static void md_stages(FILE *to, const struct mx_cell *c)
 		}
 		fprintf(to, "\n");
 	}
+	double guests = mx_guest_stages_s(c);
+	if (guests >= 0)
+		fprintf(to, "  - guest stages together: %.1fs\n", guests);
 }
 
 void mx_report_markdown(FILE *to, const struct mx_plan *plan, const char *logs_dir)
@@ -196,7 +208,9 @@ void mx_report_markdown(FILE *to, const struct mx_plan *plan, const char *logs_d
 	char text[256];
 	fprintf(to, "# Boot matrix\n\nRows are kernel, firmware and config style; columns "
 		"hypervisors. The time is from QEMU start to dom0's marker line; \"+N stages\" "
-		"counts the stages judged after the boot (toolstack, guests).\n\n");
+		"counts the stages judged after the boot (toolstack, guests). Each cell lists its "
+		"stages with the time each took (the boot's as above, the others as dom0 "
+		"measured them) and its guest stages' time together.\n\n");
 	md_table(to, plan);
 	fprintf(to, "\n## Cells\n\n");
 	for (int i = 0; i < plan->ncells; i++) {

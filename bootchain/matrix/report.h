@@ -16,6 +16,9 @@ int mx_report_write(const struct mx_plan *plan, const char *dir);
 void mx_report_list(FILE *to, const struct mx_plan *plan);
 /* A stage as reported (BOOT falls back to the cell's own verdict). */
 struct mx_stage mx_stage_view(const struct mx_cell *c, enum mx_stage_id id);
+/* The time of a cell's guest stages together (every stage after the toolstack that
+ * ran), or -1 when none ran. */
+double mx_guest_stages_s(const struct mx_cell *c);
 /* How many cells have this verdict. */
 int mx_count(const struct mx_plan *plan, enum mx_verdict v);
 

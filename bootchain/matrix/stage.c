@@ -1,6 +1,6 @@
 /* The stages of a boot and their verdicts. BOOT is judged from the marker line
  * (classify.c); TOOLSTACK from the marker's xl field; the guest stages from the lines
- * dom0 prints as it runs them (tests/boot/dom0-guests.sh):
+ * dom0 prints as it runs them (scripts/dom0-guests.sh):
  *   BOOTCHAIN-STAGE-START name=NAME
  *   BOOTCHAIN-STAGE name=NAME verdict=PASS|FAIL|SKIP time=SECONDS detail=TEXT
  * dom0 keeps each stage within its time limit and skips the stages that need one

@@ -3,7 +3,8 @@
  *
  * Frame: magic 0x184C2102 (LE), then blocks, each a LE32 compressed size and
  * an independent LZ4 block that decodes to at most 8 MiB. There is no end
- * marker: the stream ends at the end of the input, and a repeated magic
+ * marker: the stream ends at the end of the input or where a frame-format or
+ * skippable frame starts (as lz4 reads it), and a repeated magic
  * (concatenated frames) is skipped. The kernel build appends a LE32 size
  * word: a final 4-byte word equal to the size decoded, or too large to be a
  * block size, is taken as that trailer and is not counted in in_used.
@@ -179,6 +180,8 @@ static int lz4_decompress(const u8 *in, size_t in_len, u8 *out, size_t out_cap,
 			pos += 4;
 			continue;
 		}
+		if (size == LZ4_FRAME_MAGIC || (size & LZ4_SKIPPABLE_MASK) == LZ4_SKIPPABLE_MAGIC)
+			break;
 		/* the kernel build's size trailer: the decoded size, or a word no
 		 * block size can be (what lz4 itself takes as the end of the
 		 * frame); anything else is a block whose data is missing */

@@ -6,6 +6,8 @@
 
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_FRAME_MAGIC 0x184D2204u
+#define LZ4_SKIPPABLE_MAGIC 0x184D2A50u   /* low four bits free */
+#define LZ4_SKIPPABLE_MASK 0xFFFFFFF0u
 
 struct lz4_block {
 	const u8 *ip, *iend;

@@ -11,9 +11,11 @@ static const char decompress_usage[] =
 	"usage: bootchain decompress [FILE]\n"
 	"Decompress a gzip, xz, lzma, bzip2, lzo (lzop), lz4 or zstd file, detected\n"
 	"by its magic, to stdout, like zcat: every concatenated stream (gzip members,\n"
-	"bzip2 and xz streams, zstd and lz4 frames) is decoded. Reads stdin when FILE\n"
-	"is absent or '-'. A kernel's size trailer after the last stream is accepted;\n"
-	"other bytes there are reported (an error for xz and zstd, as their tools do).\n";
+	"bzip2 and xz streams, zstd and lz4 frames, lzop files) is decoded. Reads\n"
+	"stdin when FILE is absent or '-'. A kernel's size trailer after the last\n"
+	"stream is accepted; other bytes there are treated as the format's own tool\n"
+	"treats them: an error for xz, lzma, zstd and lz4; a warning for bzip2; for\n"
+	"gzip and lzo, zeros are ignored and other bytes a warning with exit status 2.\n";
 
 int bc_cmd_decompress(int argc, char **argv)
 {
@@ -52,8 +54,8 @@ int bc_cmd_decompress(int argc, char **argv)
 		return 1;
 	}
 	const char *msg = NULL;
-	size_t trailing = 0;
-	int st = bc_host_decompress_all(d, in, len, &out, &trailing, &msg);
+	struct bc_dc_tail tail;
+	int st = bc_host_decompress_all(d, in, len, &out, &tail, &msg);
 	bc_input_close(&input);
 	if (st != BC_DC_OK) {
 		/* decoders usually name themselves in their messages already */
@@ -63,10 +65,10 @@ int bc_cmd_decompress(int argc, char **argv)
 		bc_host_out_free(&out);
 		return 1;
 	}
-	if (trailing)
-		fprintf(stderr, "bootchain decompress: %s: %zu bytes after the %s data ignored\n",
-			name, trailing, d->name);
-	int rc = bc_write_all("decompress", stdout, out.data, out.len) ? 1 : 0;
+	if (tail.ignored)
+		fprintf(stderr, "bootchain decompress: %s: decompression OK, %zu bytes of trailing "
+			"garbage after the %s data ignored\n", name, tail.ignored, d->name);
+	int rc = bc_write_all("decompress", stdout, out.data, out.len) ? 1 : tail.exit_status;
 	bc_host_out_free(&out);
 	return rc;
 }

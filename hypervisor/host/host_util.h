@@ -41,14 +41,20 @@ void bc_host_out_free(struct bc_host_out *o);
 int bc_host_decompress(const struct bc_decompressor *d, const u8 *in, size_t in_len,
 		       u8 **out, size_t *out_len, size_t *in_used, const char **msg);
 
-/* Every stream in IN, as zcat/xzcat/zstdcat read a file: concatenated gzip
- * members, bzip2 and xz streams (xz stream padding checked), zstd frames with
- * skippable frames anywhere, lz4 legacy frames. A final LE32 equal to the
- * decoded size (the kernel build's size trailer) is accepted. Output goes
- * to O (initialised by the caller). *TRAILING gets the count of bytes after
- * the last stream that were ignored (0 when none). Returns a BC_DC_* status
- * with *MSG set on failure. */
+/* What followed the last stream, as the format's reference tool treats it. */
+struct bc_dc_tail {
+	size_t ignored;     /* bytes ignored with a warning (0: none, or zeros gzip and lzop ignore silently) */
+	int exit_status;    /* the tool's exit status for them: 0, or 2 (gzip, lzop: "trailing garbage") */
+};
+
+/* Every stream in IN, as zcat/xzcat/zstdcat/lzop -dc read a file: concatenated
+ * gzip members, bzip2 and xz streams (xz stream padding checked), zstd frames
+ * with skippable frames anywhere, lz4 frames, lzop files. A final LE32 equal
+ * to the decoded size (the kernel build's size trailer) is accepted. Other
+ * bytes after the last stream are an error or set *TAIL, as the format's tool
+ * does. Output goes to O (initialised by the caller). Returns a BC_DC_*
+ * status with *MSG set on failure. */
 int bc_host_decompress_all(const struct bc_decompressor *d, const u8 *in, size_t in_len,
-			   struct bc_host_out *o, size_t *trailing, const char **msg);
+			   struct bc_host_out *o, struct bc_dc_tail *tail, const char **msg);
 
 #endif

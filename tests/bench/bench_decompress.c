@@ -3,8 +3,9 @@
  * For every registered format: the real Debian kernel payload where one uses
  * that format (xz, lz4), the decompressed Debian vmlinux recompressed the
  * kernel-build way for the others, and a 64 MiB mixed vector compressed the
- * same way (dc_shell_filter caches those in $BUILD/dc-cache: compressing
- * 66 MB at zstd -22 or lzma -9 takes minutes). Prints MB/s of output per CPU
+ * same way (dc_shell_filter caches those by content in $BOOTCHAIN_DC_CACHE,
+ * build/dc-cache by default: compressing 66 MB at zstd -22 or lzma -9 takes
+ * minutes, so only the first run pays). Prints MB/s of output per CPU
  * second for both, the ratio ours/reference (goal >= 0.8) and whether the
  * outputs agree.
  * Usage: bench_decompress [FORMAT...]   (default: all)
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "bench_ref.h"
 #include "tests/decompress/dc_testlib.h"
@@ -44,15 +46,22 @@ static const struct format_spec formats[] = {
 	{ "zstd", "zstd -22 --ultra -c -q", NULL, bench_ref_zstd, "zstd -dc -q" },
 };
 
-/* The compressed form of RAW by SPEC's command (dc_shell_filter caches it
- * in $BUILD/dc-cache, so only the first run pays for zstd -22 or lzma -9). */
+/* The compressed form of RAW by SPEC's command, from the cache when an
+ * earlier run made it. */
 static int compressed(const struct format_spec *spec, const char *what, const struct dc_buf *raw,
 		      struct dc_buf *out)
 {
 	char why[256];
-	fprintf(stderr, "bench: %s with '%s'\n", what, spec->cmd);
-	if (dc_shell_filter(spec->cmd, raw->data, raw->len, out, why, sizeof(why)) == 0)
+	bool hit;
+	time_t t0 = time(NULL);
+	if (dc_shell_filter(spec->cmd, raw->data, raw->len, out, &hit, why, sizeof(why)) == 0) {
+		if (hit)
+			fprintf(stderr, "bench: %s with '%s': from the cache\n", what, spec->cmd);
+		else
+			fprintf(stderr, "bench: %s with '%s': compressed in %ld s, cached for the "
+				"next run\n", what, spec->cmd, (long)(time(NULL) - t0));
 		return 0;
+	}
 	fprintf(stderr, "bench: %s\n", why);
 	return -1;
 }
@@ -134,8 +143,8 @@ static void bench_lib(const struct format_spec *spec, const char *label, const s
 }
 
 /* Whole process against whole process: `bootchain decompress FILE` against
- * the reference CLI on the same file (the stream without a size trailer,
- * which not every reference CLI accepts). Best of REPS, alternating. */
+ * the reference CLI on the same file, the bytes bench_lib decoded. Best of
+ * REPS, alternating. */
 static void bench_cli(const struct format_spec *spec, const char *label, const u8 *stream,
 		      size_t stream_len, size_t out_len)
 {
@@ -222,8 +231,11 @@ int main(int argc, char **argv)
 		if (spec->payload && dc_kernel_payload(spec->payload, &p, why, sizeof(why)) == 0) {
 			char label[64];
 			snprintf(label, sizeof(label), "Debian %s payload", strstr(p.path, "cloud") ? "cloud" : "kernel");
-			bench_lib(spec, label, &p.data, p.trailer_size);
-			bench_cli(spec, label, p.data.data, p.data.len - 4, p.trailer_size);
+			/* both modes get the same bytes: the stream without the
+			 * kernel's size trailer, which not every reference CLI accepts */
+			struct dc_buf stream = { p.data.data, p.data.len - 4 };
+			bench_lib(spec, label, &stream, p.trailer_size);
+			bench_cli(spec, label, stream.data, stream.len, p.trailer_size);
 			dc_payload_free(&p);
 		} else if (have_vm) {
 			bench_vector(spec, "Debian vmlinux, kernel cmd", &vmlinux);

@@ -26,7 +26,7 @@ cp "$kernel" "$root/boot/"
 cp "/boot/config-$ver" "$root/boot/" 2>/dev/null
 cp "$xen" "$root/boot/xen.gz"
 ln -s "/lib/modules/$ver" "$root/lib/modules/$ver"
-"$bc" initramfs -o "$root/boot/initramfs-$ver.img" --busybox /bin/busybox --init "$here/marker.sh" ||
+"$bc" initramfs -o "$root/boot/initramfs-$ver.img" --busybox /bin/busybox --init "$here/../../bootchain/matrix/scripts/marker.sh" ||
 	fail "bootchain initramfs"
 # an installed system's config: one older entry grubby takes as its template
 cat >"$cfg" <<'CFG'

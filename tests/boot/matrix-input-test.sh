@@ -44,11 +44,11 @@ if [ -n "$kernel" ]; then
 	rm "$tmp/bin/grub-mkrescue"; ln -s /bin/true "$tmp/bin/qemu-system-x86_64"
 	MX_PATH=$tmp/bin expect_error "missing grub-mkrescue" "grub-mkrescue" "not found" --kernel "$kernel"
 	expect_error "missing install tools" "$tmp/new-kernel-pkg" "not found" \
-		--kernel "$kernel" --tools "$tmp" --data "$here"
+		--kernel "$kernel" --tools "$tmp" --data "$here/../../bootchain/matrix/scripts"
 	mkdir -p "$tmp/tools"
 	ln -s "$(cd "$BIN" && pwd)/new-kernel-pkg" "$(cd "$BIN" && pwd)/grubby" "$tmp/tools/"
 	expect_error "missing dom0 probe" "$tmp/tools/../libexec/bootchain/dom0-probe" \
-		"dom0 probe not found" --kernel "$kernel" --tools "$tmp/tools" --data "$here"
+		"dom0 probe not found" --kernel "$kernel" --tools "$tmp/tools" --data "$here/../../bootchain/matrix/scripts"
 	BOOTCHAIN_OVMF=$tmp/OVMF.fd expect_error "missing UEFI firmware" "$tmp/OVMF.fd" \
 		"UEFI firmware missing" --kernel "$kernel" --firmware uefi
 	# --list: cells and stages, nothing booted; --firmware is repeatable

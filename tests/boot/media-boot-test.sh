@@ -17,7 +17,7 @@ root=$out/root
 mkdir -p "$root/boot/grub2"
 cp "$kernel" "$root/boot/vmlinuz-test"
 check "bootchain initramfs builds the busybox marker image" \
-	"$bc" initramfs -o "$root/boot/initramfs-test.img" --busybox /bin/busybox --init "$here/marker.sh"
+	"$bc" initramfs -o "$root/boot/initramfs-test.img" --busybox /bin/busybox --init "$here/../../bootchain/matrix/scripts/marker.sh"
 cat >"$root/boot/grub2/grub.cfg" <<'CFG'
 set default=0
 set timeout=0

@@ -89,6 +89,10 @@ static void markdown_escapes_pipes(void **state)
 	assert_non_null(strstr(t, "| 6.1.0-56-amd64 | bios | grub2 | PASS 10.2s | FAIL |"));
 	assert_non_null(strstr(t, "  - stage boot: PASS in 10.2s\n"));
 	assert_non_null(strstr(t, "  - stage pv-guest: FAIL in 30.0s (xl create: no disk)\n"));
+	/* the skipped stage has no time: the guest stages took the failed one's */
+	assert_non_null(strstr(t, "(xl create: no disk)\n  - stage save-restore: SKIP (not run: "
+				  "pv-guest failed)\n  - guest stages together: 30.0s\n"));
+	assert_int_equal(mx_guest_stages_s(&plan.cells[0]) < 0, 1);
 	assert_non_null(strstr(t, "\\| pipe"));
 	assert_non_null(strstr(t, "(expected to fail: lacks dom0 support)"));
 	assert_non_null(strstr(t, "`logs/6.1.0-56-amd64-none-bios-grub2.serial.log`"));

@@ -206,23 +206,36 @@ static int read_file(const char *path, struct dc_buf *out)
 }
 
 /* Big inputs (the kernel) take the CLIs many seconds: their results are kept
- * in $BUILD/dc-cache, named by the command and the input's length and CRC. */
+ * in $BOOTCHAIN_DC_CACHE (make sets it: one cache for the normal and the
+ * sanitizer build), else $BUILD/dc-cache, named by the command and the
+ * input's length and CRC, so a changed input or command is a new entry. */
 #define CACHE_MIN (1u << 20)
 
 static bool cache_path(const char *cmd, const u8 *in, size_t in_len, char *path, size_t cap)
 {
-	const char *build = getenv("BUILD");
-	if (in_len < CACHE_MIN || !build || !*build)
+	const char *dir = getenv("BOOTCHAIN_DC_CACHE"), *build = getenv("BUILD");
+	if (in_len < CACHE_MIN || ((!dir || !*dir) && (!build || !*build)))
 		return false;
+	if (dir && *dir)
+		snprintf(path, cap, "%s", dir);
+	else
+		snprintf(path, cap, "%s/dc-cache", build);
+	for (char *s = path + 1; *s; s++) {   /* mkdir -p */
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(path, 0777);
+			*s = '/';
+		}
+	}
+	mkdir(path, 0777);
 	u32 h = 2166136261u;   /* FNV-1a of the command */
 	for (const char *c = cmd; *c; c++)
 		h = (h ^ (u8)*c) * 16777619u;
 	uLong crc = 0;
 	for (size_t at = 0; at < in_len; at += 1u << 30)
 		crc = crc32(crc, in + at, (uInt)BC_MIN(in_len - at, (size_t)1 << 30));
-	snprintf(path, cap, "%s/dc-cache", build);
-	mkdir(path, 0777);
-	snprintf(path, cap, "%s/dc-cache/%08x-%zu-%08lx.out", build, h, in_len, crc);
+	size_t n = strlen(path);
+	snprintf(path + n, cap - n, "/%08x-%zu-%08lx.out", h, in_len, crc);
 	return true;
 }
 
@@ -262,11 +275,14 @@ static int run_filter(const char *cmd, const u8 *in, size_t in_len, struct dc_bu
 }
 
 int dc_shell_filter(const char *cmd, const u8 *in, size_t in_len, struct dc_buf *out,
-		    char *why, size_t why_len)
+		    bool *from_cache, char *why, size_t why_len)
 {
 	char path[512];
 	bool cached = cache_path(cmd, in, in_len, path, sizeof(path));
-	if (cached && read_file(path, out) == 0)
+	bool hit = cached && read_file(path, out) == 0;
+	if (from_cache)
+		*from_cache = hit;
+	if (hit)
 		return 0;
 	int rc = run_filter(cmd, in, in_len, out, why, why_len);
 	if (rc == 0 && cached)
@@ -622,7 +638,7 @@ struct dc_buf dc_cli_compress(const char *cmd, const u8 *in, size_t in_len)
 {
 	struct dc_buf c;
 	char why[512];
-	if (dc_shell_filter(cmd, in, in_len, &c, why, sizeof(why)) != 0)
+	if (dc_shell_filter(cmd, in, in_len, &c, NULL, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
 	return c;
 }

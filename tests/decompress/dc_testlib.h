@@ -49,10 +49,11 @@ struct dc_buf dc_mixed_make(size_t len, u32 seed);
 bool dc_have_tool(const char *tool);
 /* Runs the shell command CMD (e.g. "gzip -9 -n") with IN on stdin and puts its
  * stdout in *OUT. Returns 0, or -1 with a reason in WHY (WHY_LEN bytes).
- * Results for inputs of 1 MiB or more are cached in $BUILD/dc-cache (keyed
- * by command, length and CRC32 of the input) when BUILD is set, as the test
- * runner does: compressing the kernel at -9 takes the CLIs many seconds. */
-int dc_shell_filter(const char *cmd, const u8 *in, size_t in_len, struct dc_buf *out,
+ * Results for inputs of 1 MiB or more are cached in $BOOTCHAIN_DC_CACHE, or
+ * $BUILD/dc-cache (keyed by command, length and CRC32 of the input), when
+ * one is set, as make does: compressing the kernel at -9 takes the CLIs many
+ * seconds. *FROM_CACHE (if not NULL) says whether the cache had it. */
+int dc_shell_filter(const char *cmd, const u8 *in, size_t in_len, struct dc_buf *out, bool *from_cache,
 		    char *why, size_t why_len);
 
 /* ---- Debian kernel payloads ------------------------------------------- */

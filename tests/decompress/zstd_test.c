@@ -107,7 +107,7 @@ static void vectors_match_zstd_cli_ultra22(void **state)
 	for (enum dc_vec k = DC_VEC_EMPTY; k < DC_VEC_COUNT; k++) {
 		struct dc_buf v = dc_vec_make(k), c;
 		char why[256];
-		if (dc_shell_filter("zstd -22 --ultra -q -c", v.data, v.len, &c, why, sizeof(why)) != 0)
+		if (dc_shell_filter("zstd -22 --ultra -q -c", v.data, v.len, &c, NULL, why, sizeof(why)) != 0)
 			fail_msg("zstd -22 --ultra on %s: %s", dc_vec_name(k), why);
 		assert_zstd_decodes(&c, &v);
 		dc_buf_free(&c);

@@ -30,7 +30,7 @@ trap 'rm -f "$out.cmdline"' EXIT
 # a fresh root: the kernel, the marker initramfs, an empty grub.cfg
 mkdir -p "$R/boot/grub2" "$R/etc/sysconfig"
 cp "$kernel" "$R/boot/vmlinuz-$V"
-"$bc" initramfs -o "$R/boot/initramfs-$V.img" --busybox /bin/busybox --init "$here/../boot/marker.sh" >/dev/null
+"$bc" initramfs -o "$R/boot/initramfs-$V.img" --busybox /bin/busybox --init "$here/../../bootchain/matrix/scripts/marker.sh" >/dev/null
 : > "$R/boot/grub2/grub.cfg"
 printf 'NAME="Fresh OS"\nVERSION="1"\n' > "$R/etc/os-release"
 printf 'LABEL=fresh-root / ext4 defaults 0 1\n' > "$R/etc/fstab"

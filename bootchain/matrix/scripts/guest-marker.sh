@@ -2,8 +2,8 @@
 # bootchain guest marker: /init of the small initramfs a domU boots from dom0. Loads
 # the Xen front-end drivers, then prints one line proving what the guest sees
 #   BOOTCHAIN-GUEST hv=<type> release=<uname -r> xvda=<first text of the disk> eth0=<up|down|none> mem=<MemTotal kB> cmdline=<...>
-# and then a counter every 2 s (with MemTotal), so dom0 can tell that the guest runs on
-# after a save and restore, and sees a balloon change from inside.
+# and then a counter every second (with MemTotal), so dom0 can tell that the guest runs on
+# after a save and restore, and sees a balloon change from inside, without waiting long.
 /bin/busybox --install -s /bin 2>/dev/null
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mkdir -p /dev /proc /sys
@@ -39,5 +39,5 @@ n=0
 while :; do
 	n=$((n + 1))
 	echo "BOOTCHAIN-GUEST-TICK n=$n mem=$(mem)"
-	sleep 2
+	sleep 1
 done
