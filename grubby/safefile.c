@@ -103,6 +103,13 @@ int safe_file_lock(struct safe_file *sf, const char *path)
 		fprintf(stderr, "grubby: %s: out of memory\n", path);
 		return -1;
 	}
+	struct stat st;
+	sf->device = !stat(sf->target, &st) && !S_ISREG(st.st_mode) &&
+		     !S_ISDIR(st.st_mode);
+	/* nothing to lock: a device or pipe is only written, never read
+	 * back, and holding a pipe open would swallow what we write */
+	if (sf->device)
+		return 0;
 	char *dir = dir_of(sf->target), *base = base_of(sf->target);
 	if (!dir || !base) {
 		free(dir);
@@ -195,9 +202,54 @@ static int check_written(const struct safe_file *sf, int fd, void *arg)
 	return rc;
 }
 
+/* A device or pipe: the text is made and checked in memory, then written
+ * into it; renaming over /dev/null would replace the device by a file. */
+static int write_into_device(struct safe_file *sf,
+			     int (*writer)(FILE *out, void *arg), void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return fail(sf, "", errno);
+	errno = 0;
+	int bad = writer(mem, arg) || fflush(mem) || ferror(mem);
+	int err = errno ? errno : EIO;
+	if (fclose(mem) && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	int rc = -1;
+	if (bad)
+		fail(sf, "", err);
+	else if (!sf->check || !sf->check(text ? text : "", len, arg)) {
+		int fd = open(sf->target, O_WRONLY | O_CLOEXEC);
+		size_t done = 0;
+		errno = 0;
+		while (fd >= 0 && done < len) {
+			ssize_t n = write(fd, text + done, len - done);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			done += (size_t)n;
+		}
+		if (fd < 0 || done < len)
+			fail(sf, "", errno ? errno : EIO);
+		else
+			rc = 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	free(text);
+	return rc;
+}
+
 int safe_file_replace(struct safe_file *sf,
 		      int (*writer)(FILE *out, void *arg), void *arg)
 {
+	if (sf->device)
+		return write_into_device(sf, writer, arg);
 	size_t len = strlen(sf->target) + 16;
 	char *tmp = malloc(len);
 	char *dir = dir_of(sf->target);

@@ -90,4 +90,23 @@ else
   skip "full disk: cannot mount a tmpfs here (needs root)"
   skip "read-only file system: cannot mount a tmpfs here (needs root)"
 fi
+# an output that is a device or a pipe is written into, never renamed over
+grub_cfg >dev.conf
+if mknod devnull c 1 3 2>/dev/null; then
+  "$GRUBBY" --grub --bad-image-okay -c dev.conf -o "$WORK/devnull" "${ADD[@]}"
+  [ -c devnull ] && ok "output to a device node keeps the device" || fail "output to a device node keeps the device"
+  [ -z "$(ls -A . | grep -e '^\.devnull' -e '^devnull\.')" ] && ok "no lock or temporary beside a device" ||
+    fail "no lock or temporary beside a device ($(ls -A | tr '\n' ' '))"
+else
+  skip "output to a device node: mknod not allowed here (needs root)"
+  skip "no lock or temporary beside a device: mknod not allowed here"
+fi
+mkfifo pipe.out
+timeout 60 cat pipe.out >pipe.text & reader=$!
+"$GRUBBY" --grub --bad-image-okay -c dev.conf -o "$WORK/pipe.out" "${ADD[@]}" 2>pipe.err; rc=$?
+[ $rc = 0 ] || { echo "#   $(cat pipe.err)"; : >"$WORK/pipe.out"; }
+wait $reader
+check_eq "output to a pipe: exit status" 0 $rc
+[ -p pipe.out ] && grep -q 'vmlinuz-6.2.0' pipe.text && ok "output to a pipe: the new config read from it" ||
+  fail "output to a pipe: the new config read from it"
 done_testing
