@@ -1,7 +1,11 @@
 /* Content hashing and the file cache. FNV-1a is not cryptographic; two streams with
- * different offsets make an accidental collision of build inputs negligible. */
+ * different offsets make an accidental collision of build inputs negligible. Entries
+ * are named by the hash of their inputs and appear whole (a unique temporary, then
+ * rename), so runs on one machine or CI jobs sharing a cache directory may fill it at
+ * once: two writers of one key store the same content, the last rename wins. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "bootchain/matrix/cache.h"
@@ -73,7 +77,12 @@ int mx_cache_store(const char *src, const char *cached)
 		*slash = '\0';
 	if (mx_mkdir_p(dir))
 		return -1;
-	mx_fmt(tmp, sizeof(tmp), "%s.tmp.%d", cached, (int)getpid());
+	/* a name no other writer has, on this host or another sharing the directory */
+	mx_fmt(tmp, sizeof(tmp), "%s.tmp.XXXXXX", cached);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	close(fd);
 	if (mx_copy_file(src, tmp) || rename(tmp, cached)) {
 		unlink(tmp);
 		return -1;
