@@ -15,76 +15,13 @@
 #include "bootchain/matrix/shard.h"
 #include "bootchain/matrix/util.h"
 #include "tests/boot/scratch_dir.h"
+#include "tests/boot/synth_plan.h"
 
 static struct mx_plan full, part;
 static struct mx_options opt;
 
-/* 3 kernels x none, xen-pv, xen-pvh, bchv x bios, uefi x grub2, grub-legacy, like the
- * default matrix: guest stages in the first kernel's Xen cells, some XFAIL and SKIP */
-static void make_plan(struct mx_plan *p)
-{
-	static const char *const labels[] = { "none", "xen-pv", "xen-pvh", "bchv" };
-	memset(p, 0, sizeof(*p));
-	p->nkernels = 3;
-	for (int k = 0; k < 3; k++)
-		snprintf(p->kernels[k].version, sizeof(p->kernels[k].version), "6.1.0-%d-amd64", 9 + k);
-	p->nhvs = 4;
-	for (int h = 0; h < 4; h++) {
-		p->hvs[h].kind = (enum mx_hv_kind)h;
-		strcpy(p->hvs[h].label, labels[h]);
-	}
-	for (int k = 0; k < 3; k++)
-		for (int h = 0; h < 4; h++)
-			for (int i = 0; i < 4; i++) {
-				struct mx_cell *c = &p->cells[p->ncells++];
-				c->kernel = k, c->hv = h;
-				c->firmware = (enum mx_firmware)(i / 2);
-				c->config = (enum mx_config)(i % 2);
-				bool xen = h == 1 || h == 2;
-				c->expect = k == 2 && h == 3 ? MX_SKIP
-					    : (k == 1 && xen) || (xen && i == 3) ? MX_XFAIL : MX_PASS;
-				c->initramfs = xen ? MX_INITRAMFS_DRACUT : MX_INITRAMFS_BUSYBOX;
-				c->guests = k == 0 && xen && c->expect == MX_PASS;
-				if (c->guests)
-					c->initramfs = MX_INITRAMFS_DOM0;
-				c->run_xl = xen;
-				for (int s = 0; s < MX_STAGES; s++) {
-					c->stage[s].planned = s == 0 || (s == MX_ST_TOOLSTACK && xen &&
-									 c->expect == MX_PASS) ||
-							      (s > MX_ST_TOOLSTACK && c->guests);
-					c->stage[s].time_s = -1;
-				}
-			}
-}
-
-/* What a run leaves in the cells: verdicts, times, and texts that need escaping. */
-static void fill_results(struct mx_plan *p)
-{
-	for (int i = 0; i < p->ncells; i++) {
-		struct mx_cell *c = &p->cells[i];
-		c->verdict = c->expect == MX_SKIP ? MX_SKIP : c->expect == MX_XFAIL ? MX_XFAIL
-			     : i % 7 == 3 ? MX_FAIL : MX_PASS;
-		c->wall_s = 10 + i * 1.25;
-		c->to_marker_s = c->verdict == MX_PASS ? 5 + i * 0.5 : -1;
-		c->cached_initramfs = i % 2;
-		if (c->verdict == MX_FAIL)
-			snprintf(c->reason, sizeof(c->reason), "kernel panic:\tcell %d \\ <x> | \"y\"\nend", i);
-		if (c->expect == MX_XFAIL)
-			strcpy(c->expect_reason, "lacks dom0 support");
-		if (c->verdict == MX_PASS)
-			snprintf(c->marker, sizeof(c->marker), "BOOTCHAIN-MARKER hv=xen release=%d", i);
-		for (int s = 0; s < MX_STAGES; s++) {
-			struct mx_stage *st = &c->stage[s];
-			if (!st->planned)
-				continue;
-			st->verdict = s == 0 ? c->verdict : c->verdict == MX_PASS ? MX_PASS : MX_SKIP;
-			st->expect = s == 0 ? c->expect : MX_PASS;
-			st->time_s = s * 3.5 + i;
-			if (st->verdict == MX_SKIP)
-				strcpy(st->reason, "not run: dom0 did not boot");
-		}
-	}
-}
+static void make_plan(struct mx_plan *p) { synth_plan(p, 3, 4); }
+static void fill_results(struct mx_plan *p) { synth_results(p); }
 
 static int setup(void **state)
 {
