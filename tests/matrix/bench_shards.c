@@ -2,13 +2,14 @@
  * a synthetic plan of 1,000 cells), the time N machines need, estimated from the
  * slices' expected times, against the ideal total/N (goal: within 1.2x) for N = 2, 4
  * and 8; then `bootchain matrix merge` of 1,000 synthetic cells in 8 shards, with a
- * serial log each, as a whole process (goal: under a second). */
+ * serial log each, as a whole process, the best of three (goal: under a second). */
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bootchain/matrix/report.h"
@@ -85,7 +86,8 @@ static int write_shards(const char *dir, int n)
 	return 0;
 }
 
-static double time_merge(const char *bin, const char *dir, int n, int *status)
+/* Wall time of one merge as a process; its CPU time (user + system) in *cpu. */
+static double time_merge(const char *bin, const char *dir, int n, int *status, double *cpu)
 {
 	char tool[PATH_MAX], out[PATH_MAX], dirs[8][PATH_MAX];
 	char *argv[16] = { tool, "matrix", "merge", "-o", out };
@@ -102,8 +104,10 @@ static double time_merge(const char *bin, const char *dir, int n, int *status)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	double start = mx_now();
 	pid_t pid;
-	if (posix_spawn(&pid, tool, &fa, NULL, argv, environ) || waitpid(pid, status, 0) < 0)
+	struct rusage ru;
+	if (posix_spawn(&pid, tool, &fa, NULL, argv, environ) || wait4(pid, status, 0, &ru) < 0)
 		*status = -1;
+	*cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	posix_spawn_file_actions_destroy(&fa);
 	return mx_now() - start;
 }
@@ -124,11 +128,18 @@ int main(void)
 		printf("bench shards: cannot write the synthetic shards in %s\n", dir);
 		return 0;
 	}
-	int status;
-	double t = time_merge(bin, dir, 8, &status);
-	/* the synthetic plan has failing cells: a merge that worked says 1, as a run would */
-	printf("bench shards: merge of %d cells from 8 shards: %.3f s (goal 1 s): %s%s\n",
-	       plan.ncells, t, t < 1.0 ? "within goal" : "OVER GOAL",
-	       WIFEXITED(status) && WEXITSTATUS(status) == 1 ? "" : " (the merge failed)");
+	/* the best of three: the host's other load only ever adds */
+	int status = 0, worked = 1;
+	double t = 1e9, cpu = 0;
+	for (int i = 0; i < 3; i++) {
+		double c, w = time_merge(bin, dir, 8, &status, &c);
+		if (w < t)
+			t = w, cpu = c;
+		/* the synthetic plan has failing cells: a merge that worked says 1, as a run would */
+		worked &= WIFEXITED(status) && WEXITSTATUS(status) == 1;
+	}
+	printf("bench shards: merge of %d cells from 8 shards: %.3f s (CPU %.3f s; goal 1 s): %s%s\n",
+	       plan.ncells, t, cpu, t < 1.0 ? "within goal" : "OVER GOAL",
+	       worked ? "" : " (the merge failed)");
 	return 0;
 }
