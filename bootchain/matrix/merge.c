@@ -3,8 +3,8 @@
  * shard.txt, each cell's result read from its shard's shard-results.tsv, and the same
  * writers as a run's produce report.md, junit.xml and results.tsv; logs are copied.
  * Shards of another plan or with another shard count, and two outputs of one shard,
- * are refused before anything is written; missing shards are reported, their cells
- * FAIL in the reports, and the exit status is 1. */
+ * are refused before anything is written. Missing shards, and shards that stopped
+ * before their results, are reported; their cells FAIL in the reports, status 1. */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -279,15 +279,19 @@ static int result_line(struct mx_plan *plan, char **f, int nf, int *cell)
 	return -1;
 }
 
-/* Read one shard's results into the plan; each cell must be in that shard's slice. */
+/* Read one shard's results into the plan; each cell must be in that shard's slice.
+ * 1 when there are none (a shard stopped before its end: its cells have no result). */
 static int read_results(const struct shard_in *s, struct mx_plan *plan, const int *shard_of,
 			bool *filled)
 {
 	char path[PATH_MAX + 32], *f[12];
 	mx_fmt(path, sizeof(path), "%s/%s", s->dir, MX_SHARD_RESULTS_FILE);
 	char *text = mx_read_file(path, NULL);
-	if (!text)
-		return error(s->dir, "no %s: the run did not finish", MX_SHARD_RESULTS_FILE);
+	if (!text) {
+		fprintf(stderr, "bootchain matrix merge: %s: no %s: the run did not finish (its cells "
+			"are FAIL in the reports)\n", s->dir, MX_SHARD_RESULTS_FILE);
+		return 1;
+	}
 	int cell = -1, lineno = 0, rc = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
@@ -313,15 +317,24 @@ static int read_results(const struct shard_in *s, struct mx_plan *plan, const in
 }
 
 /* Cells no shard gave a result for: FAIL, and their later stages not run. */
-static void mark_missing(struct mx_plan *plan, const int *shard_of, const bool *filled, int n)
+static void mark_missing(struct mx_plan *plan, const int *shard_of, const bool *filled,
+			 const struct shard_in *in, int nin)
 {
 	for (int i = 0; i < plan->ncells; i++) {
 		if (filled[i])
 			continue;
 		struct mx_cell *c = &plan->cells[i];
+		const char *dir = NULL;
+		for (int j = 0; j < nin; j++)
+			if (in[j].k == shard_of[i] + 1)
+				dir = in[j].dir;
 		c->verdict = MX_FAIL;
-		mx_fmt(c->reason, sizeof(c->reason), "no result: shard %d/%d is missing",
-		       shard_of[i] + 1, n);
+		if (dir)
+			mx_fmt(c->reason, sizeof(c->reason), "no result: shard %d/%d (%s) did not finish",
+			       shard_of[i] + 1, in[0].n, dir);
+		else
+			mx_fmt(c->reason, sizeof(c->reason), "no result: shard %d/%d is missing",
+			       shard_of[i] + 1, in[0].n);
 		for (int s = MX_ST_TOOLSTACK; s < MX_STAGES; s++)
 			if (c->stage[s].planned) {
 				c->stage[s].verdict = MX_SKIP;
@@ -371,7 +384,7 @@ static int parse_args(int argc, char **argv, const char **out)
 	static const struct option opts[] = { { "output", required_argument, 0, 'o' },
 					       { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	int c;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then forgets what an earlier parse permuted */
 	opterr = 0;
 	*out = "build/matrix";
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -431,21 +444,26 @@ int mx_cmd_merge(int argc, char **argv)
 		memset(filled, 0, sizeof(filled));
 		mx_shard_assign(&plan, in[0].n, shard_of, NULL);
 	}
-	for (int i = 0; i < n && !rc; i++)
-		rc = read_results(&in[i], &plan, shard_of, filled) ? 2 : 0;
 	int missing = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		int r = read_results(&in[i], &plan, shard_of, filled);
+		rc = r < 0 ? 2 : 0;
+		missing += r > 0;
+	}
+	int gaps = 0;
 	for (int k = 1; !rc && k <= in[0].n; k++) {
 		bool have = false;
 		for (int i = 0; i < n; i++)
 			have |= in[i].k == k;
 		if (!have)
-			fprintf(stderr, "%s%d/%d", missing++ ? ", " : "bootchain matrix merge: missing shards: ",
+			fprintf(stderr, "%s%d/%d", gaps++ ? ", " : "bootchain matrix merge: missing shards: ",
 				k, in[0].n);
 	}
-	if (missing)
+	missing += gaps;
+	if (gaps)
 		fprintf(stderr, " (%d of %d given; their cells are FAIL in the reports)\n", n, in[0].n);
 	if (!rc) {
-		mark_missing(&plan, shard_of, filled, in[0].n);
+		mark_missing(&plan, shard_of, filled, in, n);
 		mx_report_table(stdout, &plan);
 		fflush(stdout);
 		rc = write_outputs(&plan, in, n, out) ? 2

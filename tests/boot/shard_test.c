@@ -116,7 +116,7 @@ static int merge(const char *const *args, char *err, size_t len)
 	int argc = 0;
 	argv[argc++] = "merge";
 	while (*args)
-		argv[argc++] = strdup(*args++); /* in_dir's buffers are reused below */
+		argv[argc++] = strdup(*args++); /* the callers' path buffers are reused below */
 	argv[argc] = NULL;
 	fflush(stdout);
 	fflush(stderr);
@@ -172,6 +172,16 @@ static void assert_same_file(const char *a, const char *b)
 	free(y);
 }
 
+/* SCRATCH/NAME in one of eight rotating buffers: a merge takes more paths than in_dir's four. */
+static const char *at(const char *name)
+{
+	static char paths[8][PATH_MAX];
+	static int next;
+	char *p = paths[next++ % 8];
+	snprintf(p, PATH_MAX, "%s/%s", scratch_dir, name);
+	return p;
+}
+
 static void merge_equals_a_single_run(void **state)
 {
 	(void)state;
@@ -180,26 +190,26 @@ static void merge_equals_a_single_run(void **state)
 	fill_results(&full);
 	char *id = mx_plan_id_text(&full, &opt);
 	assert_non_null(id);
-	mx_mkdir_p(in_dir("single"));
-	assert_int_equal(mx_report_write(&full, in_dir("single")), 0);
-	write_shards(in_dir("s3"), id, 3);
+	mx_mkdir_p(at("single"));
+	assert_int_equal(mx_report_write(&full, at("single")), 0);
+	write_shards(at("s3"), id, 3);
 	/* the plan has failures, so 1, like the single run */
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("merged"), in_dir("s3/2"),
-						      in_dir("s3/1"), in_dir("s3/3"), NULL },
+	assert_int_equal(merge((const char *const[]){ "-o", at("merged"), at("s3/2"),
+						      at("s3/1"), at("s3/3"), NULL },
 			       err, sizeof(err)), 1);
 	static const char *const files[] = { "results.tsv", "junit.xml", "report.md" };
 	for (int i = 0; i < 3; i++) {
-		snprintf(a, sizeof(a), "%s/%s", in_dir("single"), files[i]);
-		snprintf(b, sizeof(b), "%s/%s", in_dir("merged"), files[i]);
+		snprintf(a, sizeof(a), "%s/%s", at("single"), files[i]);
+		snprintf(b, sizeof(b), "%s/%s", at("merged"), files[i]);
 		assert_same_file(a, b);
 	}
-	snprintf(a, sizeof(a), "%s/logs/6.1.0-9-amd64-xen-pvh-uefi-grub2.serial.log", in_dir("merged"));
+	snprintf(a, sizeof(a), "%s/logs/6.1.0-9-amd64-xen-pvh-uefi-grub2.serial.log", at("merged"));
 	assert_int_equal(access(a, R_OK), 0);
 	/* the merged output is itself a 1/1 output of the plan: merging it again changes nothing */
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("again"), in_dir("merged"), NULL },
+	assert_int_equal(merge((const char *const[]){ "-o", at("again"), at("merged"), NULL },
 			       err, sizeof(err)), 1);
-	snprintf(a, sizeof(a), "%s/results.tsv", in_dir("again"));
-	snprintf(b, sizeof(b), "%s/results.tsv", in_dir("single"));
+	snprintf(a, sizeof(a), "%s/results.tsv", at("again"));
+	snprintf(b, sizeof(b), "%s/results.tsv", at("single"));
 	assert_same_file(a, b);
 	free(id);
 }
@@ -212,45 +222,45 @@ static void merge_refuses_other_plans_and_duplicates(void **state)
 	fill_results(&full);
 	char *id = mx_plan_id_text(&full, &opt);
 	assert_non_null(id);
-	write_shards(in_dir("p2"), id, 2);
+	write_shards(at("p2"), id, 2);
 	/* shard 2 of a plan whose kernel file is another */
-	char *other = malloc(strlen(id) + 64), *at = strstr(id, "kernel\t6.1.0-10-amd64\t");
-	assert_non_null(at);
-	sprintf(other, "%.*skernel\t6.1.0-10-amd64\t0123abcd%s", (int)(at - id), id,
-		strchr(at, '\n'));
-	write_shards(in_dir("q2"), other, 2);
-	int rc = merge((const char *const[]){ "-o", in_dir("out1"), in_dir("p2/1"), in_dir("q2/2"),
+	char *other = malloc(strlen(id) + 64), *line = strstr(id, "kernel\t6.1.0-10-amd64\t");
+	assert_non_null(line);
+	sprintf(other, "%.*skernel\t6.1.0-10-amd64\t0123abcd%s", (int)(line - id), id,
+		strchr(line, '\n'));
+	write_shards(at("q2"), other, 2);
+	int rc = merge((const char *const[]){ "-o", at("out1"), at("p2/1"), at("q2/2"),
 					      NULL }, err, sizeof(err));
 	assert_int_equal(rc, 2);
-	assert_non_null(strstr(err, in_dir("q2/2")));
+	assert_non_null(strstr(err, at("q2/2")));
 	assert_non_null(strstr(err, "another plan"));
 	assert_non_null(strstr(err, "kernel 6.1.0-10-amd64 differs"));
-	snprintf(path, sizeof(path), "%s/report.md", in_dir("out1"));
+	snprintf(path, sizeof(path), "%s/report.md", at("out1"));
 	assert_int_equal(access(path, F_OK), -1); /* nothing written */
 	/* one plan cut in 2 and in 3 */
-	write_shards(in_dir("p3"), id, 3);
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("out1"), in_dir("p2/1"),
-						      in_dir("p3/2"), NULL }, err, sizeof(err)), 2);
+	write_shards(at("p3"), id, 3);
+	assert_int_equal(merge((const char *const[]){ "-o", at("out1"), at("p2/1"),
+						      at("p3/2"), NULL }, err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "different numbers of shards"));
 	/* the same shard twice */
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("out1"), in_dir("p2/1"),
-						      in_dir("p2/2"), in_dir("p2/1"), NULL },
+	assert_int_equal(merge((const char *const[]){ "-o", at("out1"), at("p2/1"),
+						      at("p2/2"), at("p2/1"), NULL },
 			       err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "shard 1/2 twice"));
 	/* a hand-edited record */
-	snprintf(path, sizeof(path), "%s/%s", in_dir("p3/3"), MX_SHARD_ID_FILE);
+	snprintf(path, sizeof(path), "%s/%s", at("p3/3"), MX_SHARD_ID_FILE);
 	char *text = mx_read_file(path, NULL);
 	assert_non_null(text);
 	text[strlen("bootchain-matrix-shard\t1\nbootchain\t")] = 'X';
 	mx_write_file(path, text);
 	free(text);
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("out1"), in_dir("p3/3"), NULL },
+	assert_int_equal(merge((const char *const[]){ "-o", at("out1"), at("p3/3"), NULL },
 			       err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "corrupt"));
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("out1"), scratch_dir, NULL },
+	assert_int_equal(merge((const char *const[]){ "-o", at("out1"), scratch_dir, NULL },
 			       err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "not a matrix output"));
-	snprintf(path, sizeof(path), "%s/report.md", in_dir("out1"));
+	snprintf(path, sizeof(path), "%s/report.md", at("out1"));
 	assert_int_equal(access(path, F_OK), -1);
 	free(other);
 	free(id);
@@ -268,21 +278,34 @@ static void merge_reports_missing_shards(void **state)
 		if (full.cells[i].verdict == MX_FAIL)
 			full.cells[i].verdict = full.cells[i].stage[0].verdict = MX_PASS;
 	char *id = mx_plan_id_text(&full, &opt);
-	write_shards(in_dir("m4"), id, 4);
-	assert_int_equal(merge((const char *const[]){ "-o", in_dir("all4"), in_dir("m4/1"),
-						      in_dir("m4/2"), in_dir("m4/3"), in_dir("m4/4"),
+	write_shards(at("m4"), id, 4);
+	assert_int_equal(merge((const char *const[]){ "-o", at("all4"), at("m4/1"),
+						      at("m4/2"), at("m4/3"), at("m4/4"),
 						      NULL }, err, sizeof(err)), 0);
-	int rc = merge((const char *const[]){ "-o", in_dir("gap"), in_dir("m4/1"), in_dir("m4/3"),
+	int rc = merge((const char *const[]){ "-o", at("gap"), at("m4/1"), at("m4/3"),
 					      NULL }, err, sizeof(err));
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(err, "missing shards: 2/4, 4/4 (2 of 4 given"));
-	snprintf(path, sizeof(path), "%s/results.tsv", in_dir("gap"));
+	snprintf(path, sizeof(path), "%s/results.tsv", at("gap"));
 	char *tsv = mx_read_file(path, NULL);
 	assert_non_null(tsv);
 	assert_non_null(strstr(tsv, "\tboot\tFAIL\t"));
 	assert_non_null(strstr(tsv, "no result: shard 2/4 is missing"));
 	assert_non_null(strstr(tsv, "no result: shard 4/4 is missing"));
 	assert_null(strstr(tsv, "shard 1/4 is missing"));
+	free(tsv);
+	/* a shard that stopped before its end: its record, no results */
+	snprintf(path, sizeof(path), "%s/%s", at("m4/4"), MX_SHARD_RESULTS_FILE);
+	assert_int_equal(unlink(path), 0);
+	rc = merge((const char *const[]){ "-o", at("gap2"), at("m4/1"), at("m4/2"),
+					  at("m4/3"), at("m4/4"), NULL }, err, sizeof(err));
+	assert_int_equal(rc, 1);
+	snprintf(path, sizeof(path), "%s/results.tsv", at("gap2"));
+	tsv = mx_read_file(path, NULL);
+	assert_non_null(tsv);
+	assert_non_null(strstr(tsv, "no result: shard 4/4 ("));
+	assert_non_null(strstr(tsv, ") did not finish"));
+	assert_null(strstr(tsv, "is missing"));
 	free(tsv);
 	free(id);
 }
