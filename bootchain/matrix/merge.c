@@ -422,6 +422,23 @@ static int write_outputs(const struct mx_plan *plan, const struct shard_in *in, 
 	return 0;
 }
 
+/* Name the shards of 1..N no directory holds; how many. */
+static int report_gaps(const struct shard_in *in, int n)
+{
+	int gaps = 0;
+	for (int k = 1; k <= in[0].n; k++) {
+		bool have = false;
+		for (int i = 0; i < n; i++)
+			have |= in[i].k == k;
+		if (!have)
+			fprintf(stderr, "%s%d/%d", gaps++ ? ", " : "bootchain matrix merge: missing shards: ",
+				k, in[0].n);
+	}
+	if (gaps)
+		fprintf(stderr, " (%d of %d given; their cells are FAIL in the reports)\n", n, in[0].n);
+	return gaps;
+}
+
 int mx_cmd_merge(int argc, char **argv)
 {
 	static struct mx_plan plan;
@@ -450,18 +467,8 @@ int mx_cmd_merge(int argc, char **argv)
 		rc = r < 0 ? 2 : 0;
 		missing += r > 0;
 	}
-	int gaps = 0;
-	for (int k = 1; !rc && k <= in[0].n; k++) {
-		bool have = false;
-		for (int i = 0; i < n; i++)
-			have |= in[i].k == k;
-		if (!have)
-			fprintf(stderr, "%s%d/%d", gaps++ ? ", " : "bootchain matrix merge: missing shards: ",
-				k, in[0].n);
-	}
-	missing += gaps;
-	if (gaps)
-		fprintf(stderr, " (%d of %d given; their cells are FAIL in the reports)\n", n, in[0].n);
+	if (!rc)
+		missing += report_gaps(in, n);
 	if (!rc) {
 		mark_missing(&plan, shard_of, filled, in, n);
 		mx_report_table(stdout, &plan);
