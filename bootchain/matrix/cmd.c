@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "bootchain/bootchain.h"
 #include "bootloader/media.h"
+#include "bootchain/matrix/cache.h"
 #include "bootchain/matrix/guests.h"
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/report.h"
@@ -68,6 +69,7 @@ static int resolve_dirs(struct mx_options *opt)
 		return error("%s: cannot create the cache directory", opt->cache);
 	mx_fmt(opt->cache, sizeof(opt->cache), "%s", abs);
 	free(abs);
+	mx_cache_sweep(opt->cache);
 	mx_fmt(buf, sizeof(buf), "%s/logs", opt->output);
 	if (mx_mkdir_p(buf))
 		return error("%s: cannot create the log directory", buf);

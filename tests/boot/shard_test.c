@@ -1,6 +1,7 @@
 /* Shards: K/N parsing, the slices (deterministic, balanced, every cell once) and the
  * merge of synthetic shard outputs: equal to a single run's reports, and refused or
  * reported when shards are of another plan, twice or missing. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,8 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 #include <cmocka.h>
+#include "bootchain/matrix/cache.h"
 #include "bootchain/matrix/report.h"
 #include "bootchain/matrix/shard.h"
 #include "bootchain/matrix/util.h"
@@ -310,6 +316,50 @@ static void merge_reports_missing_shards(void **state)
 	free(id);
 }
 
+/* Shards on one machine store the same entries at once: each store is whole, no
+ * temporary stays, and the sweep takes only old temporaries. */
+static void cache_is_safe_to_share(void **state)
+{
+	(void)state;
+	char src[PATH_MAX], entry[PATH_MAX], stale[PATH_MAX + 16], fresh[PATH_MAX + 16];
+	static char big[1 << 20];
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = '\0';
+	snprintf(src, sizeof(src), "%s", at("image"));
+	assert_int_equal(mx_write_file(src, big), 0);
+	mx_cache_path(at("cache"), "initramfs", "0123", ".img", entry, sizeof(entry));
+	pid_t kids[4];
+	for (int i = 0; i < 4; i++)
+		if ((kids[i] = fork()) == 0)
+			_exit(mx_cache_store(src, entry) ? 1 : 0);
+	for (int i = 0; i < 4; i++) {
+		int status;
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	struct stat st;
+	assert_int_equal(stat(entry, &st), 0);
+	assert_int_equal(st.st_size, sizeof(big) - 1);
+	snprintf(stale, sizeof(stale), "%s.tmp.AbCdEf", entry);
+	snprintf(fresh, sizeof(fresh), "%s.tmp.GhIjKl", entry);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/initramfs", at("cache"));
+	int temps = 0;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		temps += strstr(e->d_name, ".tmp.") != NULL;
+	closedir(d);
+	assert_int_equal(temps, 0);
+	mx_write_file(stale, "half");
+	mx_write_file(fresh, "half");
+	struct utimbuf two_days_ago = { time(NULL) - 2 * 86400, time(NULL) - 2 * 86400 };
+	assert_int_equal(utime(stale, &two_days_ago), 0);
+	mx_cache_sweep(at("cache"));
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(fresh, F_OK), 0);
+	assert_int_equal(access(entry, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +369,7 @@ int main(void)
 		cmocka_unit_test(merge_equals_a_single_run),
 		cmocka_unit_test(merge_refuses_other_plans_and_duplicates),
 		cmocka_unit_test(merge_reports_missing_shards),
+		cmocka_unit_test(cache_is_safe_to_share),
 	};
 	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }
