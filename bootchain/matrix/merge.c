@@ -175,7 +175,9 @@ static int cell_from_fields(struct mx_plan *plan, char **f, int nf)
 	memset(c, 0, sizeof(*c));
 	c->kernel = atoi(f[2]);
 	c->hv = atoi(f[3]);
-	int fw = parse_enum(f[4], fw_name, 2), cfg = parse_enum(f[5], cfg_name, 2);
+	/* every style the plan knows: config styles may be added */
+	int fw = parse_enum(f[4], fw_name, MX_MAX_FIRMWARES);
+	int cfg = parse_enum(f[5], cfg_name, MX_MAX_CONFIGS);
 	int ir = parse_enum(f[6], initramfs_name, 4), ex = parse_enum(f[7], verdict_name, MX_SKIP + 1);
 	if (c->kernel < 0 || c->kernel >= plan->nkernels || c->hv < 0 || c->hv >= plan->nhvs ||
 	    fw < 0 || cfg < 0 || ir < 0 || ex < 0)
