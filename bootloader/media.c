@@ -166,8 +166,12 @@ int bl_media_build(struct bl_media *m, char *err, size_t len)
 		m->cached = true;
 		return 0;
 	}
-	mx_fmt(tmp, sizeof(tmp), "%s.tmp.%d.iso", m->iso, (int)getpid());
-	if (mx_mkdir_p(dir) || run_mkrescue(m, tmp, err, len) || rename(tmp, m->iso)) {
+	/* a unique temporary: other runs may share the cache at once (see cache.c) */
+	mx_fmt(tmp, sizeof(tmp), "%s.tmp.XXXXXX.iso", m->iso);
+	int fd = mx_mkdir_p(dir) ? -1 : mkstemps(tmp, 4);
+	if (fd >= 0)
+		close(fd);
+	if (fd < 0 || run_mkrescue(m, tmp, err, len) || rename(tmp, m->iso)) {
 		unlink(tmp);
 		if (!err[0])
 			mx_fmt(err, len, "%s: cannot store medium", m->iso);

@@ -1,8 +1,15 @@
 /* Content hashing and the file cache. FNV-1a is not cryptographic; two streams with
- * different offsets make an accidental collision of build inputs negligible. */
+ * different offsets make an accidental collision of build inputs negligible. Entries
+ * are named by the hash of their inputs and appear whole (a unique temporary, then
+ * rename), so runs on one machine or CI jobs sharing a cache directory may fill it at
+ * once: two writers of one key store the same content, the last rename wins. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "bootchain/matrix/cache.h"
 #include "bootchain/matrix/util.h"
@@ -73,10 +80,37 @@ int mx_cache_store(const char *src, const char *cached)
 		*slash = '\0';
 	if (mx_mkdir_p(dir))
 		return -1;
-	mx_fmt(tmp, sizeof(tmp), "%s.tmp.%d", cached, (int)getpid());
+	/* a name no other writer has, on this host or another sharing the directory */
+	mx_fmt(tmp, sizeof(tmp), "%s.tmp.XXXXXX", cached);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	close(fd);
 	if (mx_copy_file(src, tmp) || rename(tmp, cached)) {
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
+}
+
+/* Temporaries of writers that were killed (a CI job stopped at its time limit) would
+ * pile up in a cache kept between jobs; none older than a day still has a writer. */
+void mx_cache_sweep(const char *cache_dir)
+{
+	static const char *const kinds[] = { "initramfs", "media" };
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	struct stat st;
+	time_t old = time(NULL) - 24 * 3600;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		mx_fmt(dir, sizeof(dir), "%s/%s", cache_dir, kinds[i]);
+		DIR *d = opendir(dir);
+		for (struct dirent *e; d && (e = readdir(d));) {
+			mx_fmt(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (strstr(e->d_name, ".tmp.") && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_mtime < old)
+				unlink(path);
+		}
+		if (d)
+			closedir(d);
+	}
 }

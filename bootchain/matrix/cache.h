@@ -23,5 +23,7 @@ void mx_cache_path(const char *cache_dir, const char *kind, const char *key, con
 bool mx_cache_fetch(const char *cached, const char *dest);
 /* Store src under cached atomically (a half-written entry is never visible). */
 int mx_cache_store(const char *src, const char *cached);
+/* Remove temporaries more than a day old that killed writers left in the cache. */
+void mx_cache_sweep(const char *cache_dir);
 
 #endif

@@ -8,10 +8,12 @@
 #include <unistd.h>
 #include "bootchain/bootchain.h"
 #include "bootloader/media.h"
+#include "bootchain/matrix/cache.h"
 #include "bootchain/matrix/guests.h"
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/report.h"
 #include "bootchain/matrix/run.h"
+#include "bootchain/matrix/shard.h"
 #include "bootchain/matrix/stages.h"
 #include "bootchain/matrix/util.h"
 
@@ -60,12 +62,16 @@ static int resolve_dirs(struct mx_options *opt)
 		return error("%s: cannot create the output directory", opt->output);
 	mx_fmt(opt->output, sizeof(opt->output), "%s", abs);
 	free(abs);
+	/* a cache CI keeps between jobs: shards on one machine may share it at once */
+	if (!opt->cache[0] && getenv("BOOTCHAIN_MATRIX_CACHE") && *getenv("BOOTCHAIN_MATRIX_CACHE"))
+		mx_fmt(opt->cache, sizeof(opt->cache), "%s", getenv("BOOTCHAIN_MATRIX_CACHE"));
 	if (!opt->cache[0])
 		mx_fmt(opt->cache, sizeof(opt->cache), "%s/cache", opt->output);
 	if (mx_mkdir_p(opt->cache) || !(abs = realpath(opt->cache, NULL)))
 		return error("%s: cannot create the cache directory", opt->cache);
 	mx_fmt(opt->cache, sizeof(opt->cache), "%s", abs);
 	free(abs);
+	mx_cache_sweep(opt->cache);
 	mx_fmt(buf, sizeof(buf), "%s/logs", opt->output);
 	if (mx_mkdir_p(buf))
 		return error("%s: cannot create the log directory", buf);
@@ -161,25 +167,45 @@ static int preflight(const struct mx_options *opt, const struct mx_plan *plan)
 	return 0;
 }
 
+/* The output records the whole plan's identity before any boot (a shard that dies
+ * still says what it was); then the plan keeps only this shard's cells. */
+static int record_and_slice(const struct mx_options *opt, struct mx_plan *plan)
+{
+	char *id = mx_plan_id_text(plan, opt);
+	int k = opt->shard_n ? opt->shard_k : 1, n = opt->shard_n ? opt->shard_n : 1;
+	int rc = id ? mx_shard_write_id(opt->output, id, k, n) : -1;
+	free(id);
+	if (!rc && opt->shard_n)
+		mx_shard_select(plan, k, n);
+	return rc;
+}
+
 int bc_cmd_matrix(int argc, char **argv)
 {
 	static struct mx_options opt;
 	static struct mx_plan plan;
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return mx_cmd_merge(argc - 1, argv + 1);
 	int rc = mx_parse_options(argc, argv, &opt);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (resolve_dirs(&opt) || mx_plan_build(&opt, &plan))
 		return 2;
 	if (opt.list) {
+		struct mx_slice s;
+		if (opt.shard_n)
+			s = mx_shard_select(&plan, opt.shard_k, opt.shard_n);
 		mx_report_list(stdout, &plan);
+		if (opt.shard_n)
+			mx_shard_list_summary(stdout, &s, opt.shard_k, opt.shard_n);
 		return 0;
 	}
-	if (preflight(&opt, &plan))
+	if (preflight(&opt, &plan) || record_and_slice(&opt, &plan))
 		return 2;
 	int interrupted = mx_run_cells(&opt, &plan);
 	mx_report_table(stdout, &plan);
 	fflush(stdout);
-	if (mx_report_write(&plan, opt.output))
+	if (mx_report_write(&plan, opt.output) || mx_shard_write_results(opt.output, &plan))
 		return 2;
 	fprintf(stderr, "bootchain matrix: reports in %s/report.md and %s/junit.xml\n", opt.output,
 		opt.output);

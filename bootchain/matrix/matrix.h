@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define MX_MAX_KERNELS 16
+#define MX_MAX_KERNELS 64
 #define MX_MAX_HVS 8
 #define MX_MAX_FIRMWARES 2
 #define MX_MAX_CONFIGS 3
@@ -115,6 +115,7 @@ struct mx_options {
 	int mem_mb;             /* QEMU -m */
 	bool progress;          /* live progress line (default: when stderr is a tty) */
 	bool no_cache;
+	int shard_k, shard_n;    /* --shard K/N: run slice K of N (0/0: the whole plan) */
 };
 
 struct mx_plan {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "bootchain/matrix/matrix.h"
+#include "bootchain/matrix/shard.h"
 
 void mx_usage(FILE *to)
 {
@@ -24,6 +25,8 @@ void mx_usage(FILE *to)
 		"  --quick                a small subset for CI: the first dom0-capable kernel, none +\n"
 		"                         xen-pv, bios, grub2; the xen-pv cell runs its guest stages\n"
 		"  --list                 print the cells and stages a run would do; boot nothing\n"
+		"  --shard K/N            run the K-th of N slices of the cells, balanced by expected\n"
+		"                         time, the same on every machine (with --list: show it)\n"
 		"  --output DIR           reports and serial logs (default build/matrix)\n"
 		"  --root DIR             boot the default entry of an already installed root\n"
 		"                         (no sandbox or install stage; --hypervisor gives the expectation)\n"
@@ -34,9 +37,12 @@ void mx_usage(FILE *to)
 		"  --jobs N               cells at once (default: cores, capped by memory)\n"
 		"  --timeout SECONDS      time limit of each boot (default 240)\n"
 		"  --memory MB            QEMU guest memory (default 1024)\n"
-		"  --cache DIR            initramfs images and media by content (default OUTPUT/cache)\n"
+		"  --cache DIR            initramfs images and media by content, safe to share between\n"
+		"                         runs at once (default $BOOTCHAIN_MATRIX_CACHE, else OUTPUT/cache)\n"
 		"  --no-cache             rebuild initramfs images and media\n"
-		"  --progress / --no-progress  live progress line (default: when stderr is a terminal)\n");
+		"  --progress / --no-progress  live progress line (default: when stderr is a terminal)\n\n"
+		"bootchain matrix merge [-o DIR] SHARD-DIR...  joins the outputs of the shards of one\n"
+		"plan into the reports of a single run (see bootchain matrix merge --help).\n");
 }
 
 static int parse_int(const char *what, const char *s, int min, int max, int *out)
@@ -83,7 +89,7 @@ static void set_defaults(struct mx_options *opt)
 
 enum { O_KERNEL = 256, O_HV, O_FW, O_CFG, O_INITRAMFS, O_QUICK, O_OUTPUT, O_ROOT, O_BOOTDIR,
        O_TOOLS, O_DATA, O_CACHE, O_JOBS, O_TIMEOUT, O_MEMORY, O_NOCACHE, O_PROGRESS, O_NOPROGRESS,
-       O_NOGUESTS, O_LIST, O_HELP };
+       O_NOGUESTS, O_LIST, O_SHARD, O_HELP };
 
 static const struct option long_options[] = {
 	{ "kernel", required_argument, 0, O_KERNEL },
@@ -106,6 +112,7 @@ static const struct option long_options[] = {
 	{ "no-progress", no_argument, 0, O_NOPROGRESS },
 	{ "no-guests", no_argument, 0, O_NOGUESTS },
 	{ "list", no_argument, 0, O_LIST },
+	{ "shard", required_argument, 0, O_SHARD },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 },
 };
@@ -190,6 +197,7 @@ static int apply_option(struct mx_options *opt, int c, const char *arg)
 	case O_NOPROGRESS: opt->progress = false; return 0;
 	case O_NOGUESTS: opt->no_guests = true; return 0;
 	case O_LIST: opt->list = true; return 0;
+	case O_SHARD: return mx_shard_parse(arg, &opt->shard_k, &opt->shard_n);
 	case O_HELP: return 1;
 	default: return -1;
 	}
