@@ -111,6 +111,8 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 	add(&a, cfg->loader, NULL);
 	add(&a, "-c", NULL);
 	add(&a, cfg->path, NULL);
+	if (cfg->is_dir && *p->root)	/* the root's machine-id and os-release */
+		add(&a, "--root", p->root);
 	if (p->bad_image_okay)
 		add(&a, "--bad-image-okay", NULL);
 	switch (action) {
@@ -195,6 +197,8 @@ static int prepare_companion(const struct nkp_plan *p, struct bootcfg *cfg, enum
 		return 0;
 	if (action != NKP_ADD)
 		return 1;
+	if (cfg->is_dir)
+		return 0; /* grubby --bls makes the entries directory */
 	if (p->make_default)
 		fprintf(stderr, "new-kernel-pkg: %s: the default entry is GRUB_DEFAULT in /etc/default/grub here; "
 			"not changed\n", cfg->path);
@@ -219,8 +223,9 @@ int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_gr
 			fprintf(stderr, "%s %s in %s\n",
 				action == NKP_REMOVE_KERNEL ? "removing" : action == NKP_UPDATE_KERNEL ? "updating" : "adding",
 				p->version, c->cfg[i].path);
-		if (run_one(p, &c->cfg[i], action) ||
-		    (action == NKP_ADD && p->make_debug && run_one(p, &c->cfg[i], NKP_ADD_DEBUG))) {
+		/* a BLS entry is one file per kernel version: no second, debug one */
+		bool debug = action == NKP_ADD && p->make_debug && !c->cfg[i].is_dir;
+		if (run_one(p, &c->cfg[i], action) || (debug && run_one(p, &c->cfg[i], NKP_ADD_DEBUG))) {
 			nkp_restore_configs(c);
 			fprintf(stderr, "new-kernel-pkg: boot loader configs left as they were\n");
 			return -1;
