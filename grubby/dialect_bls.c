@@ -84,6 +84,10 @@ static const char *machine_id(const struct bls_run *s)
 			"digits\n", s->r->machine_id);
 		return NULL;
 	}
+	/* what kernel-install chose, when it runs us through its plugin */
+	const char *env = getenv("KERNEL_INSTALL_MACHINE_ID");
+	if (env && valid_machine_id(env))
+		return env;
 	const char *path = in_root(s, "/etc/machine-id");
 	FILE *f = fopen(path, "re");
 	char buf[64] = "";
