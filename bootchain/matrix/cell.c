@@ -5,12 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "bootloader/media.h"
+#include "bootchain/matrix/esp.h"
 #include "bootchain/matrix/qemu.h"
 #include "bootchain/matrix/stages.h"
 #include "bootchain/matrix/util.h"
 
 int mx_stage_medium(struct mx_cell_ctx *ctx)
 {
+	if (ctx->cell->config == MX_CFG_BLS)
+		return mx_bls_medium(ctx);
 	char boot[PATH_MAX + 8], stage[PATH_MAX + 16], err[MX_REASON_MAX + PATH_MAX];
 	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
 	mx_fmt(stage, sizeof(stage), "%s/medium", ctx->work);
@@ -50,6 +53,7 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
 	struct mx_qemu_spec q = {
 		.iso = ctx->iso,
+		.disk = ctx->cell->config == MX_CFG_BLS,
 		.firmware = ctx->cell->firmware,
 		.hv = hv->kind,
 		.ovmf = bl_ovmf_path(),

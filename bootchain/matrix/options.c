@@ -16,7 +16,8 @@ void mx_usage(FILE *to)
 		"  --hypervisor H         none, xen-pv, xen-pvh, bchv or a multiboot image PATH\n"
 		"                         (repeatable; default: none xen-pv xen-pvh bchv)\n"
 		"  --firmware bios|uefi   firmware of the QEMU machine (repeatable; default both)\n"
-		"  --config grub2|grub-legacy  config style the entries are written in\n"
+		"  --config grub2|grub-legacy|bls  config style the entries are written in\n"
+		"                            (bls: systemd-boot, UEFI only)\n"
 		"                         (repeatable; default both)\n"
 		"  --initramfs auto|busybox|dracut  test initramfs kind (auto: dracut for Xen PV,\n"
 		"                         the guest-serving dom0 image in cells with guest stages)\n"
@@ -110,7 +111,7 @@ static const struct option long_options[] = {
 };
 
 static const char *const fw_names[] = { "bios", "uefi" };
-static const char *const cfg_names[] = { "grub2", "grub-legacy" };
+static const char *const cfg_names[] = { "grub2", "grub-legacy", "bls" };
 static const char *const initramfs_names[] = { "auto", "busybox", "dracut" };
 
 /* A repeated --firmware or --config names its value once. */
@@ -135,6 +136,8 @@ static void default_axes(struct mx_options *opt)
 		opt->configs[opt->nconfigs++] = MX_CFG_GRUB2;
 		if (!one)
 			opt->configs[opt->nconfigs++] = MX_CFG_LEGACY;
+		if (!one) /* UEFI cells only: systemd-boot */
+			opt->configs[opt->nconfigs++] = MX_CFG_BLS;
 	}
 }
 
@@ -162,7 +165,7 @@ static int apply_option(struct mx_options *opt, int c, const char *arg)
 			opt->firmwares[opt->nfirmwares++] = (enum mx_firmware)v;
 		return 0;
 	case O_CFG:
-		if ((v = parse_choice("config style", arg, cfg_names, 2)) < 0)
+		if ((v = parse_choice("config style", arg, cfg_names, 3)) < 0)
 			return -1;
 		if (!contains((const int *)opt->configs, opt->nconfigs, v))
 			opt->configs[opt->nconfigs++] = (enum mx_config)v;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "bootchain/matrix/esp.h"
 #include "bootchain/matrix/image.h"
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/util.h"
@@ -12,7 +13,11 @@
 #define GUESTS_READY 1
 
 const char *mx_firmware_name(enum mx_firmware fw) { return fw == MX_FW_UEFI ? "uefi" : "bios"; }
-const char *mx_config_name(enum mx_config c) { return c == MX_CFG_LEGACY ? "grub-legacy" : "grub2"; }
+const char *mx_config_name(enum mx_config c)
+{
+	static const char *const names[] = { "grub2", "grub-legacy", "bls" };
+	return names[c];
+}
 
 const char *mx_verdict_name(enum mx_verdict v)
 {
@@ -216,7 +221,8 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	/* guests need a dom0 that boots: not in cells expected to fail, nor with a kernel
 	 * that cannot be dom0 anywhere */
 	c->guests = GUESTS_READY && !opt->root[0] && !opt->no_guests && xen && kern->dom0_capable &&
-		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS;
+		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS &&
+		    cfg != MX_CFG_BLS;
 	if (c->guests)
 		c->initramfs = MX_INITRAMFS_DOM0;
 	c->run_xl = !opt->root[0] && xen &&
@@ -237,6 +243,8 @@ int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan)
 		for (int h = 0; h < plan->nhvs; h++)
 			for (int f = 0; f < opt->nfirmwares; f++)
 				for (int g = 0; g < opt->nconfigs; g++)
-					plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
+					if (opt->configs[g] != MX_CFG_BLS ||
+					    mx_bls_cell_possible(opt->firmwares[f], plan->hvs[h].kind))
+						plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
 	return 0;
 }

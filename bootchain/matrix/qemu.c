@@ -61,8 +61,15 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 		push(&b, "-bios");
 		push(&b, q->ovmf);
 	}
-	push(&b, "-cdrom");
-	push(&b, q->iso);
+	if (q->disk) {
+		if (mx_fmt(storage + 16, len - 16, "format=raw,file=%s", q->iso) >= (int)len - 16)
+			return -1;
+		push(&b, "-drive");
+		push(&b, storage + 16);
+	} else {
+		push(&b, "-cdrom");
+		push(&b, q->iso);
+	}
 	if (b.n + 1 > max)
 		return -1;
 	argv[b.n] = NULL;
@@ -139,7 +146,7 @@ static void qemu_error_line(const char *buf, size_t len, char *out, size_t outle
 
 int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 {
-	char *argv[40], storage[256];
+	char *argv[40], storage[PATH_MAX + 64];
 	memset(r, 0, sizeof(*r));
 	r->to_marker_s = -1;
 	if (mx_qemu_argv(q, argv, 40, storage, sizeof(storage)) < 0)

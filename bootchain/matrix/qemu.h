@@ -5,6 +5,7 @@
 
 struct mx_qemu_spec {
 	const char *iso;
+	bool disk;              /* iso is a raw disk image (an ESP), not a CD */
 	enum mx_firmware firmware;
 	enum mx_hv_kind hv;
 	const char *ovmf;       /* UEFI firmware image */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "bootchain/matrix/esp.h"
 #include "bootchain/matrix/stages.h"
 #include "bootchain/matrix/util.h"
 
@@ -138,7 +139,8 @@ int mx_stage_sandbox(struct mx_cell_ctx *ctx)
 	mx_fmt(dest, sizeof(dest), "%s/etc/dracut.conf.d", ctx->root);
 	if (mx_mkdir_p(dest))
 		return fail(ctx, "cannot create", dest);
-	if (link_modules(ctx, k) || seed_bootloader_config(ctx))
+	if (link_modules(ctx, k) ||
+	    (ctx->cell->config == MX_CFG_BLS ? mx_bls_seed(ctx) : seed_bootloader_config(ctx)))
 		return -1;
 	return 0;
 }
