@@ -35,6 +35,9 @@ struct bls_dir {
 /* Reads every *.conf of DIR and LOADER_CONF (missing: empty). 0, or -1
  * after one line "grubby: FILE:LINE: problem" for the first malformed one. */
 int bls_read(struct bls_dir *b, const char *dir, const char *loader_conf);
+/* One entry file's TEXT (LEN bytes) into E (path set, for messages); 0, or -1
+ * after naming the bad line. */
+int bls_parse(struct bls_entry *e, const char *text, size_t len);
 const char *bls_get(const struct bls_entry *e, const char *key);
 /* all "options" lines joined by single blanks ("" when none) */
 const char *bls_options(const struct bls_entry *e);

@@ -65,8 +65,7 @@ static const char *split_line(struct bls_line *l)
 	return NULL;
 }
 
-/* Parse TEXT (LEN bytes) into E; 0, or -1 after naming the bad line. */
-static int parse_entry(struct bls_entry *e, const char *text, size_t len)
+int bls_parse(struct bls_entry *e, const char *text, size_t len)
 {
 	if (memchr(text, '\0', len)) {
 		fprintf(stderr, "grubby: %s: a NUL byte: not a text file\n",
@@ -125,7 +124,7 @@ static int read_file(struct bls_entry *e, bool may_be_missing)
 		fprintf(stderr, "grubby: %s: read error\n", e->path);
 		return -1;
 	}
-	return len ? parse_entry(e, text, len) : 0;
+	return len ? bls_parse(e, text, len) : 0;
 }
 
 static void push_entry(struct bls_dir *b, struct bls_entry *e)
