@@ -181,9 +181,33 @@ static int run_one(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp
 
 /* extlinux has no multiboot entry of its own (it needs mboot.c32): as the
  * shell version left lilo.conf alone, a Xen entry leaves it alone. */
+/* systemd-boot starts a hypervisor as an EFI program: grubby --bls names the
+ * .efi beside the multiboot image (xen-4.17-amd64.gz -> xen-4.17-amd64.efi) */
+static bool efi_image_missing(const struct nkp_plan *p, const struct bootcfg *cfg)
+{
+	const char *mb = p->mbkernel;
+	size_t n = strlen(mb);
+	if (n > 3 && !strcmp(mb + n - 3, ".gz"))
+		n -= 3;
+	char *efi = NULL, *host = NULL;
+	bool missing = true;
+	if (asprintf(&efi, "%.*s.efi", (int)n, mb) >= 0 && (host = nkp_in_root(p->root, efi)))
+		missing = access(host, R_OK) != 0;
+	if (missing)
+		fprintf(stderr, "new-kernel-pkg: %s: systemd-boot needs %s to start the hypervisor; "
+			"no entry added there\n", cfg->path, host ? host : "its EFI image");
+	free(efi);
+	free(host);
+	return missing;
+}
+
 static bool skip_for_multiboot(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
-	if (action != NKP_ADD || !p->mbkernel || strcmp(cfg->loader, "--extlinux"))
+	if (action != NKP_ADD || !p->mbkernel)
+		return false;
+	if (cfg->is_dir)
+		return efi_image_missing(p, cfg);
+	if (strcmp(cfg->loader, "--extlinux"))
 		return false;
 	fprintf(stderr, "new-kernel-pkg: %s: extlinux cannot start a multiboot hypervisor; no entry added there\n",
 		cfg->path);

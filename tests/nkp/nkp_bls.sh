@@ -56,6 +56,14 @@ if [ -e /boot/xen-4.17-amd64.gz ]; then
   "$NKP" --root="$R" --remove 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
   check "remove finds the Xen entry by its version" test ! -e "$E/$M-6.1.0-11.conf"
   check_eq "removing the default entry drops the default line" "" "$(grep ^default "$R/boot/loader/loader.conf")"
+  # a hypervisor without an EFI image: the BLS entries are left alone, the run succeeds
+  rm "$R/boot/xen-4.17-amd64.efi"
+  ls "$E" > "$T/before"
+  "$NKP" --root="$R" --install 6.1.0-11 2>"$T/err"
+  check_eq "no .efi beside HYPERVISOR: install still exits 0" 0 $?
+  check_eq "and says why" "new-kernel-pkg: $E: systemd-boot needs $R/boot/xen-4.17-amd64.efi to start the hypervisor; no entry added there" \
+    "$(cat "$T/err")"
+  ls "$E" | cmp -s - "$T/before" && ok "no entry file written" || fail "an entry file was written"
   printf 'HYPERVISOR=\n' > "$R/etc/sysconfig/kernel"
 else
   skip "no /boot/xen-4.17-amd64.gz (xen-hypervisor-4.17-amd64)"
