@@ -491,7 +491,8 @@ static void print_changes(const struct bls_run *s)
 	}
 }
 
-static int commit(struct bls_run *s)
+/* loader.conf goes through its lock's safe_file: a symlink in front of it stays */
+static int commit(struct bls_run *s, struct safe_file *loader)
 {
 	for (int i = 0; i < s->b.n; i++) {
 		struct bls_entry *e = s->b.entries[i];
@@ -505,7 +506,10 @@ static int commit(struct bls_run *s)
 			return -1;
 		}
 	}
-	return s->b.loader->dirty ? write_file(s->b.loader) : 0;
+	if (!s->b.loader->dirty)
+		return 0;
+	return loader->target ? safe_file_replace(loader, write_entry, s->b.loader)
+			      : write_file(s->b.loader);
 }
 
 static int make_dirs(const char *dir)
@@ -564,7 +568,7 @@ int bls_main(const struct bls_request *r)
 		print_changes(&s);
 		rc = fflush(stdout) ? 1 : 0;
 	} else {
-		rc = commit(&s) ? 1 : 0;
+		rc = commit(&s, &lock) ? 1 : 0;
 	}
 done:
 	if (!shows && !dry)

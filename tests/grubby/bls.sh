@@ -54,6 +54,15 @@ chmod 0600 "$e"
 check_eq "update keeps the entry's mode" 600 "$(stat -c %a "$e")"
 grep -q '^options ro quiet$' "$e" && ok "update changed the options" || fail "options not updated: $(cat "$e")"
 
+# loader.conf reached through a symlink: the link stays, its target changes
+mkdir -p "$WORK/elsewhere"
+mv "$root/boot/loader/loader.conf" "$WORK/elsewhere/loader.conf"
+ln -s "$WORK/elsewhere/loader.conf" "$root/boot/loader/loader.conf"
+"$GRUBBY" --bls --root="$root" --boot-filesystem=/boot --set-default=/boot/vmlinuz-9.3
+check "loader.conf symlink kept" test -L "$root/boot/loader/loader.conf"
+check_eq "its target got the default" "default 0123456789abcdef0123456789abcdef-9.3.conf" \
+  "$(grep ^default "$WORK/elsewhere/loader.conf")"
+
 # -o FILE is refused: the changes are many files
 out=$("$GRUBBY" --bls --root="$root" --remove-kernel=/boot/vmlinuz-9.1 -o x 2>&1) && fail "-o FILE accepted" \
   || check_eq "-o FILE refused" 'grubby: with --bls, -o takes only "-" (print the changes, write nothing)' "$out"
