@@ -23,6 +23,26 @@ bool mx_bls_cell_possible(enum mx_firmware fw, enum mx_hv_kind hv)
 	return fw == MX_FW_UEFI && (hv == MX_HV_NONE || hv == MX_HV_XEN_PV);
 }
 
+int mx_bls_tools_check(const struct mx_plan *plan, char *err, size_t len)
+{
+	bool bls = false;
+	for (int i = 0; i < plan->ncells && !bls; i++)
+		bls = plan->cells[i].config == MX_CFG_BLS;
+	if (!bls)
+		return 0;
+	if (access(SYSTEMD_BOOT, R_OK)) {
+		mx_fmt(err, len, "%s: systemd-boot missing (package systemd-boot-efi)", SYSTEMD_BOOT);
+		return -1;
+	}
+	static const char *const tools[] = { "mformat", "mmd", "mcopy" };
+	for (int i = 0; i < 3; i++)
+		if (!mx_on_path(tools[i])) {
+			mx_fmt(err, len, "%s not found on PATH (package mtools)", tools[i]);
+			return -1;
+		}
+	return 0;
+}
+
 static int fail(struct mx_cell_ctx *ctx, const char *what, const char *path)
 {
 	mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "bls: %s %s", what, path);

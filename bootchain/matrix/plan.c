@@ -246,5 +246,10 @@ int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan)
 					if (opt->configs[g] != MX_CFG_BLS ||
 					    mx_bls_cell_possible(opt->firmwares[f], plan->hvs[h].kind))
 						plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
+	if (!plan->ncells) { /* only bls was asked for, where it cannot be */
+		fprintf(stderr, "bootchain matrix: no cell to boot: --config bls needs --firmware uefi "
+			"and --hypervisor none or xen-pv\n");
+		return -1;
+	}
 	return 0;
 }
