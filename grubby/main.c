@@ -1,5 +1,6 @@
 /* grubby: command-line tool to inspect and change boot loader configs,
  * compatible with the options and output of grubby 8.40. */
+#include "grubby/bls.h"
 #include "grubby/core.h"
 #include "grubby/safefile.h"
 #include "grubby/scratch.h"
@@ -21,6 +22,8 @@ struct opts {
 	char *args, *remove_args, *initrd, *title, *devtree;
 	char *mb_kernel, *mb_args, *remove_mbargs, *remove_mb_kernel;
 	char *set_default, *info;
+	char *root, *machine_id;	/* --bls */
+	int bls;
 	const char *extra_initrds[MAX_EXTRA_INITRDS];
 	int extra_initrd_count;
 	int bad_image_okay, probe, copy_default, make_default, efi, new_entry,
@@ -150,6 +153,15 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 		  "change the entries for this kernel", "kernel-path" },
 		{ "version", 'v', POPT_ARG_NONE, NULL, 'v',
 		  "print the version and exit", NULL },
+		{ "bls", 0, POPT_ARG_NONE, &o->bls, 0,
+		  "configure Boot Loader Specification entries (-c names "
+		  "their directory, default /boot/loader/entries)", NULL },
+		{ "root", 0, POPT_ARG_STRING, &o->root, 0,
+		  "with --bls: the system image whose /boot/loader/entries, "
+		  "machine-id and os-release to use", "dir" },
+		{ "machine-id", 0, POPT_ARG_STRING, &o->machine_id, 0,
+		  "with --bls: the machine id naming new entries (default: "
+		  "the root's /etc/machine-id)", "id" },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, dialect_opts, 0,
 		  "Boot loaders:", NULL },
 		POPT_AUTOHELP
@@ -194,7 +206,7 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 		&o->remove_kernel, &o->args, &o->remove_args, &o->initrd,
 		&o->title, &o->devtree, &o->mb_kernel, &o->mb_args,
 		&o->remove_mbargs, &o->remove_mb_kernel, &o->set_default,
-		&o->info };
+		&o->info, &o->root, &o->machine_id };
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (*strs[i]) {
 			char *copy = gb_strdup(*strs[i]);
@@ -488,6 +500,32 @@ static int write_stdout(struct config *cfg)
 	return rc;
 }
 
+static int run_bls(const struct opts *o)
+{
+	struct bls_request r = {
+		.entries_dir = o->config, .root = o->root,
+		.machine_id = o->machine_id, .boot_fs = o->boot_prefix,
+		.output = o->output, .add_kernel = o->add_kernel,
+		.title = o->title, .args = o->args,
+		.remove_args = o->remove_args, .initrd = o->initrd,
+		.extra_initrds = o->extra_initrds,
+		.extra_initrd_count = o->extra_initrd_count,
+		.devtree = o->devtree, .mb_kernel = o->mb_kernel,
+		.mb_args = o->mb_args, .remove_kernel = o->remove_kernel,
+		.update_kernel = o->update_kernel,
+		.set_default = o->set_default, .info = o->info,
+		.set_default_index = o->set_default_index,
+		.copy_default = o->copy_default,
+		.make_default = o->make_default,
+		.bad_image_okay = o->bad_image_okay,
+		.show = o->show_default ? 'k' : o->show_default_index ? 'i' :
+			o->show_default_title ? 't' : 0,
+	};
+	if (check_values(o))
+		return 1;
+	return bls_main(&r);
+}
+
 static int run(struct opts *o, const struct dialect *d, const char *path)
 {
 	const char *prefix = boot_prefix(o, d);
@@ -568,6 +606,11 @@ int main(int argc, const char **argv)
 		return rc;
 	if (o.mounts)
 		gb_mounts_path = o.mounts;
+	if (o.bls) {
+		rc = check_conflicts(&o) ? 1 : run_bls(&o);
+		gb_arena_release();
+		return rc;
+	}
 	const struct dialect *d = choose_dialect(&o, &rc);
 	if (!d)
 		return rc;

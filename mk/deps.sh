@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A GROUP=(
   [build]="gcc make fakeroot pkg-config libpopt-dev libblkid-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev libcmocka-dev"
-  [boot]="qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin grub-common e2fsprogs xorriso mtools busybox-static cpio dracut-core xen-hypervisor-4.17-amd64 xen-utils-4.17 grub-xen-host linux-image-amd64 linux-image-cloud-amd64 libxml2-utils python3-yaml"
+  [boot]="qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin grub-common e2fsprogs xorriso mtools busybox-static cpio dracut-core xen-hypervisor-4.17-amd64 xen-utils-4.17 grub-xen-host systemd-boot-efi linux-image-amd64 linux-image-cloud-amd64 libxml2-utils python3-yaml"
   [vectors]="xz-utils lz4 zstd bzip2 lzop gzip"
   [fuzz]="clang libclang-rt-14-dev"
   [package]="rpm dpkg-dev debhelper fakeroot lintian"

@@ -22,3 +22,10 @@ rpm:
 	rpmbuild -bb --nodeps --define "_topdir $(abspath $(PKG_DIR)/rpm)" packaging/rpm/bootchain.spec >$(PKG_DIR)/rpm/build.log 2>&1 \
 		|| { tail -30 $(PKG_DIR)/rpm/build.log; exit 1; }
 	find $(PKG_DIR)/rpm/RPMS -name '*.rpm' -exec mv {} $(PKG_DIR)/ \; && ls $(PKG_DIR)/*.rpm
+
+# the kernel-install(8) plugin goes where kernel-install looks, whatever PREFIX is
+KERNEL_INSTALL_DIR ?= /usr/lib/kernel/install.d
+INSTALL_RULES += install-kernel-install-plugin
+.PHONY: install-kernel-install-plugin
+install-kernel-install-plugin:
+	install -D -m 0755 packaging/hooks/95-bootchain.install $(DESTDIR)$(KERNEL_INSTALL_DIR)/95-bootchain.install

@@ -5,12 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "bootloader/media.h"
+#include "bootchain/matrix/bls.h"
 #include "bootchain/matrix/qemu.h"
 #include "bootchain/matrix/stages.h"
 #include "bootchain/matrix/util.h"
 
 int mx_stage_medium(struct mx_cell_ctx *ctx)
 {
+	if (ctx->cell->config == MX_CFG_BLS)
+		return mx_bls_medium(ctx);
 	char boot[PATH_MAX + 8], stage[PATH_MAX + 16], err[MX_REASON_MAX + PATH_MAX];
 	if (ctx->cell->config == MX_CFG_XENEFI)
 		return mx_stage_esp(ctx);
@@ -63,7 +66,8 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 		.doing_len = sizeof(ctx->cell->doing),
 		/* the PVH guest runs inside dom0's QEMU: it needs nested paging there */
 		.svm = ctx->cell->guests,
-		.disk = ctx->cell->config == MX_CFG_XENEFI,
+		/* xen-efi and bls boot an ESP image, not a CD */
+		.disk = ctx->cell->config == MX_CFG_XENEFI || ctx->cell->config == MX_CFG_BLS,
 	};
 	struct mx_boot_result r;
 	if (mx_qemu_boot(&q, &r)) {

@@ -9,6 +9,7 @@
 #include "bootchain/bootchain.h"
 #include "bootloader/media.h"
 #include "bootchain/matrix/cache.h"
+#include "bootchain/matrix/bls.h"
 #include "bootchain/matrix/guests.h"
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/report.h"
@@ -131,7 +132,8 @@ static int check_root(const struct mx_options *opt)
 	char cfg[PATH_MAX + 32];
 	for (int i = 0; i < opt->nconfigs; i++) {
 		mx_fmt(cfg, sizeof(cfg), "%s/boot/%s", opt->root,
-		       opt->configs[i] == MX_CFG_LEGACY ? "grub/grub.conf" : "grub2/grub.cfg");
+		       opt->configs[i] == MX_CFG_LEGACY ? "grub/grub.conf" :
+		       opt->configs[i] == MX_CFG_BLS ? "loader/entries" : "grub2/grub.cfg");
 		if (access(cfg, R_OK))
 			return error("%s: no boot-loader config to boot (wrong --config?)", cfg);
 	}
@@ -152,7 +154,8 @@ static int preflight(const struct mx_options *opt, const struct mx_plan *plan)
 	char marker[PATH_MAX];
 	if (!mx_on_path("qemu-system-x86_64"))
 		return error("%s not found on PATH (package qemu-system-x86)", "qemu-system-x86_64");
-	if (bl_media_tools_check(wants_uefi(opt), err, sizeof(err)))
+	if (bl_media_tools_check(wants_uefi(opt), err, sizeof(err)) ||
+	    mx_bls_tools_check(plan, err, sizeof(err)))
 		return error("%s", err);
 	if (opt->root[0])
 		return check_root(opt);

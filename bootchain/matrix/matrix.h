@@ -13,15 +13,16 @@
 #define MX_MAX_KERNELS 64
 #define MX_MAX_HVS 8
 #define MX_MAX_FIRMWARES 2
-#define MX_MAX_CONFIGS 3
+#define MX_MAX_CONFIGS 4
 #define MX_MAX_CELLS (MX_MAX_KERNELS * MX_MAX_HVS * MX_MAX_FIRMWARES * MX_MAX_CONFIGS)
 #define MX_REASON_MAX 256
 #define MX_MARKER_TAG "BOOTCHAIN-MARKER"
 
 enum mx_hv_kind { MX_HV_NONE, MX_HV_XEN_PV, MX_HV_XEN_PVH, MX_HV_BCHV, MX_HV_FILE, MX_HV_KINDS };
 enum mx_firmware { MX_FW_BIOS, MX_FW_UEFI };
-/* XENEFI: xen.efi started by UEFI from an ESP, reading the xen.cfg our tools wrote (esp.c) */
-enum mx_config { MX_CFG_GRUB2, MX_CFG_LEGACY, MX_CFG_XENEFI };
+/* XENEFI: xen.efi started by UEFI from an ESP, reading the xen.cfg our tools wrote (esp.c);
+ * BLS: systemd-boot from an ESP, reading the BLS entries our tools wrote */
+enum mx_config { MX_CFG_GRUB2, MX_CFG_LEGACY, MX_CFG_XENEFI, MX_CFG_BLS };
 /* DOM0: busybox, the Xen toolstack, backend drivers and the guests' kernels and disks */
 enum mx_initramfs { MX_INITRAMFS_AUTO, MX_INITRAMFS_BUSYBOX, MX_INITRAMFS_DRACUT, MX_INITRAMFS_DOM0 };
 enum mx_verdict { MX_PENDING, MX_PASS, MX_FAIL, MX_XFAIL, MX_XPASS, MX_SKIP };

@@ -17,7 +17,8 @@ void mx_usage(FILE *to)
 		"  --hypervisor H         none, xen-pv, xen-pvh, bchv or a multiboot image PATH\n"
 		"                         (repeatable; default: none xen-pv xen-pvh bchv)\n"
 		"  --firmware bios|uefi   firmware of the QEMU machine (repeatable; default both)\n"
-		"  --config grub2|grub-legacy|xen-efi  config style the entries are written in\n"
+		"  --config grub2|grub-legacy|xen-efi|bls  config style the entries are written in\n"
+		"                            (xen-efi: xen.efi with xen.cfg; bls: systemd-boot; UEFI only)\n"
 		"                         (repeatable; default both)\n"
 		"  --initramfs auto|busybox|dracut  test initramfs kind (auto: dracut for Xen PV,\n"
 		"                         the guest-serving dom0 image in cells with guest stages)\n"
@@ -118,7 +119,7 @@ static const struct option long_options[] = {
 };
 
 static const char *const fw_names[] = { "bios", "uefi" };
-static const char *const cfg_names[] = { "grub2", "grub-legacy", "xen-efi" };
+static const char *const cfg_names[] = { "grub2", "grub-legacy", "xen-efi", "bls" };
 static const char *const initramfs_names[] = { "auto", "busybox", "dracut" };
 
 /* A repeated --firmware or --config names its value once. */
@@ -145,6 +146,8 @@ static void default_axes(struct mx_options *opt)
 			opt->configs[opt->nconfigs++] = MX_CFG_LEGACY;
 		if (!one)
 			opt->configs[opt->nconfigs++] = MX_CFG_XENEFI;
+		if (!one) /* UEFI cells only: systemd-boot */
+			opt->configs[opt->nconfigs++] = MX_CFG_BLS;
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "bootchain/matrix/bls.h"
 #include "bootchain/matrix/image.h"
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/util.h"
@@ -14,7 +15,8 @@
 const char *mx_firmware_name(enum mx_firmware fw) { return fw == MX_FW_UEFI ? "uefi" : "bios"; }
 const char *mx_config_name(enum mx_config c)
 {
-	return c == MX_CFG_LEGACY ? "grub-legacy" : c == MX_CFG_XENEFI ? "xen-efi" : "grub2";
+	static const char *const names[] = { "grub2", "grub-legacy", "xen-efi", "bls" };
+	return names[c];
 }
 
 const char *mx_verdict_name(enum mx_verdict v)
@@ -229,7 +231,7 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	 * that cannot be dom0 anywhere */
 	c->guests = GUESTS_READY && !opt->root[0] && !opt->no_guests && xen && kern->dom0_capable &&
 		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS &&
-		    cfg != MX_CFG_XENEFI; /* the marker proves the path; guests are grub2's cells' */
+		    cfg != MX_CFG_XENEFI && cfg != MX_CFG_BLS; /* the marker proves the path; guests are grub2's cells' */
 	if (c->guests)
 		c->initramfs = MX_INITRAMFS_DOM0;
 	c->run_xl = !opt->root[0] && xen &&
@@ -250,6 +252,13 @@ int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan)
 		for (int h = 0; h < plan->nhvs; h++)
 			for (int f = 0; f < opt->nfirmwares; f++)
 				for (int g = 0; g < opt->nconfigs; g++)
-					plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
+					if (opt->configs[g] != MX_CFG_BLS ||
+					    mx_bls_cell_possible(opt->firmwares[f], plan->hvs[h].kind))
+						plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
+	if (!plan->ncells) { /* only bls was asked for, where it cannot be */
+		fprintf(stderr, "bootchain matrix: no cell to boot: --config bls needs --firmware uefi "
+			"and --hypervisor none or xen-pv\n");
+		return -1;
+	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 struct mx_qemu_spec {
 	const char *iso;
+	bool disk;              /* iso is a raw disk image (an ESP), not a CD */
 	enum mx_firmware firmware;
 	enum mx_hv_kind hv;
 	const char *ovmf;       /* UEFI firmware image */
@@ -14,7 +15,6 @@ struct mx_qemu_spec {
 	char *doing;            /* when set: the stage dom0 is in, updated as it runs */
 	size_t doing_len;
 	bool svm;               /* offer SVM with nested paging (PVH guests need it) */
-	bool disk;              /* iso is a raw disk image (an ESP), not a CD */
 };
 
 /* argv of QEMU for spec (strings kept in storage); returns argc or -1. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "bootchain/matrix/bls.h"
 #include "bootchain/matrix/stages.h"
 #include "bootchain/matrix/util.h"
 
@@ -140,7 +141,10 @@ int mx_stage_sandbox(struct mx_cell_ctx *ctx)
 	mx_fmt(dest, sizeof(dest), "%s/etc/dracut.conf.d", ctx->root);
 	if (mx_mkdir_p(dest))
 		return fail(ctx, "cannot create", dest);
-	if (link_modules(ctx, k) || (xenefi ? mx_xenefi_sandbox(ctx, hv_in_root) : seed_bootloader_config(ctx)))
+	if (link_modules(ctx, k))
+		return -1;
+	if (xenefi ? mx_xenefi_sandbox(ctx, hv_in_root)
+	    : ctx->cell->config == MX_CFG_BLS ? mx_bls_seed(ctx) : seed_bootloader_config(ctx))
 		return -1;
 	return 0;
 }

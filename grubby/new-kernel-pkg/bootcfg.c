@@ -121,6 +121,24 @@ static struct bootcfg companion_of(const char *loader, const char *host)
 				 .missing = path && lstat(path, &st) && errno == ENOENT };
 }
 
+/* BLS entries are used when their directory, or loader.conf, is in the
+ * root's /boot (the ESP or XBOOTLDR mounted there, as systemd-boot wants) */
+static void find_bls(const char *root, struct bootcfgs *c)
+{
+	char *dir = nkp_in_root(root, "/boot/loader/entries");
+	char *conf = nkp_in_root(root, "/boot/loader/loader.conf");
+	struct stat st;
+	bool used = dir && conf && ((!stat(dir, &st) && S_ISDIR(st.st_mode)) ||
+				    (!stat(conf, &st) && S_ISREG(st.st_mode)));
+	free(conf);
+	if (!used) {
+		free(dir);
+		return;
+	}
+	bool missing = stat(dir, &st) != 0; /* loader.conf alone: the first install makes it */
+	c->cfg[c->n++] = (struct bootcfg){ .loader = "--bls", .path = dir, .is_dir = true, .missing = missing };
+}
+
 void nkp_find_configs(const char *root, struct bootcfgs *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -145,6 +163,7 @@ void nkp_find_configs(const char *root, struct bootcfgs *c)
 			break;
 		}
 	}
+	find_bls(root, c);
 }
 
 int nkp_create_companion(struct bootcfg *b)
@@ -226,7 +245,7 @@ int nkp_snapshot_configs(struct bootcfgs *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct bootcfg *b = &c->cfg[i];
-		if (b->missing)
+		if (b->missing || b->is_dir)
 			continue;
 		if (read_all(b->path, &b->saved, &b->saved_len, &b->saved_mode)) {
 			fprintf(stderr, "new-kernel-pkg: %s: cannot read: %s; nothing changed\n", b->path, strerror(errno));

@@ -144,6 +144,8 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 		add_xenefi(&a, p, action);
 		return run_argv_finish(&a);
 	}
+	if (cfg->is_dir && *p->root)	/* the root's machine-id and os-release */
+		add(&a, "--root", p->root);
 	if (p->bad_image_okay)
 		add(&a, "--bad-image-okay", NULL);
 	switch (action) {
@@ -219,9 +221,33 @@ static int run_one(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp
 
 /* extlinux has no multiboot entry of its own (it needs mboot.c32): as the
  * shell version left lilo.conf alone, a Xen entry leaves it alone. */
+/* systemd-boot starts a hypervisor as an EFI program: grubby --bls names the
+ * .efi beside the multiboot image (xen-4.17-amd64.gz -> xen-4.17-amd64.efi) */
+static bool efi_image_missing(const struct nkp_plan *p, const struct bootcfg *cfg)
+{
+	const char *mb = p->mbkernel;
+	size_t n = strlen(mb);
+	if (n > 3 && !strcmp(mb + n - 3, ".gz"))
+		n -= 3;
+	char *efi = NULL, *host = NULL;
+	bool missing = true;
+	if (asprintf(&efi, "%.*s.efi", (int)n, mb) >= 0 && (host = nkp_in_root(p->root, efi)))
+		missing = access(host, R_OK) != 0;
+	if (missing)
+		fprintf(stderr, "new-kernel-pkg: %s: systemd-boot needs %s to start the hypervisor; "
+			"no entry added there\n", cfg->path, host ? host : "its EFI image");
+	free(efi);
+	free(host);
+	return missing;
+}
+
 static bool skip_for_multiboot(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
-	if (action != NKP_ADD || !p->mbkernel || strcmp(cfg->loader, "--extlinux"))
+	if (action != NKP_ADD || !p->mbkernel)
+		return false;
+	if (cfg->is_dir)
+		return efi_image_missing(p, cfg);
+	if (strcmp(cfg->loader, "--extlinux"))
 		return false;
 	fprintf(stderr, "new-kernel-pkg: %s: extlinux cannot start a multiboot hypervisor; no entry added there\n",
 		cfg->path);
@@ -235,6 +261,8 @@ static int prepare_companion(const struct nkp_plan *p, struct bootcfg *cfg, enum
 		return 0;
 	if (action != NKP_ADD)
 		return 1;
+	if (cfg->is_dir)
+		return 0; /* grubby --bls makes the entries directory */
 	if (p->make_default)
 		fprintf(stderr, "new-kernel-pkg: %s: the default entry is GRUB_DEFAULT in /etc/default/grub here; "
 			"not changed\n", cfg->path);
@@ -260,7 +288,10 @@ int nkp_run_grubby_all(const struct nkp_plan *p, struct bootcfgs *c, enum nkp_gr
 			fprintf(stderr, "%s %s in %s\n",
 				action == NKP_REMOVE_KERNEL ? "removing" : action == NKP_UPDATE_KERNEL ? "updating" : "adding",
 				p->version, c->cfg[i].path);
-		bool debug = action == NKP_ADD && p->make_debug && !nkp_is_xenefi(&c->cfg[i]);
+		/* a BLS entry is one file per kernel version, a xen.cfg section
+		 * one per kernel: no second, debug one */
+		bool debug = action == NKP_ADD && p->make_debug && !c->cfg[i].is_dir &&
+			     !nkp_is_xenefi(&c->cfg[i]);
 		if (run_one(p, &c->cfg[i], action) || (debug && run_one(p, &c->cfg[i], NKP_ADD_DEBUG))) {
 			nkp_restore_configs(c);
 			fprintf(stderr, "new-kernel-pkg: boot loader configs left as they were\n");

@@ -90,6 +90,9 @@ struct bootcfg {
 	 * nkp_find_configs); missing: not there yet, made by the first install */
 	bool companion, missing;
 	bool created;       /* made by this run (a restore removes it) */
+	/* --bls: PATH is the entries directory; grubby writes each file
+	 * atomically and changes none on error, so it is not snapshotted */
+	bool is_dir;
 	char *saved;        /* contents before we ran (snapshot) */
 	size_t saved_len;
 	unsigned saved_mode;
@@ -100,7 +103,9 @@ struct bootcfgs {
 	size_t n;
 };
 
-/* Every config present in ROOT, one per loader, in a fixed order. A GRUB 2
+/* Every config present in ROOT, one per loader, in a fixed order (BLS
+ * entries, ROOT/boot/loader/entries, last: when a run fails there, the
+ * configs before it are put back and it changed nothing). A GRUB 2
  * config written by grub-mkconfig (Debian's update-grub rewrites it after
  * every kernel change) is replaced by custom.cfg beside it, which its
  * 41_custom part sources at boot: entries there survive update-grub. */

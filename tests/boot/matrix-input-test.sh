@@ -68,6 +68,19 @@ if [ -n "$kernel" ]; then
 	check_eq "--no-guests leaves boot and toolstack" "1 cells, 2 stages" "$(printf '%s\n' "$list" | tail -1)"
 	expect_error "root without a config" "$tmp/boot/grub2/grub.cfg" "no boot-loader config" \
 		--root "$tmp"
+	# the bls config style: UEFI cells of bare metal and Xen PV only
+	list=$("$bc" matrix --list --output "$out" --kernel "$kernel" --hypervisor none --hypervisor xen-pv \
+		--hypervisor xen-pvh --firmware bios --firmware uefi --config bls 2>&1)
+	if [[ $list == *"-none-uefi-bls"*"-xen-pv-uefi-bls"* && $list == *"2 cells,"* ]]; then
+		ok "--config bls: a UEFI cell for bare metal and one for Xen PV, nothing else"
+	else
+		fail "--config bls: a UEFI cell for bare metal and one for Xen PV, nothing else"
+		printf '%s\n' "$list" | sed 's/^/#   /'
+	fi
+	expect_error "bls where it cannot be" "--config bls" "needs --firmware uefi" \
+		--kernel "$kernel" --firmware bios --config bls
+	expect_error "root without BLS entries" "$tmp/boot/loader/entries" "no boot-loader config" \
+		--root "$tmp" --firmware uefi --config bls
 else
 	skip "no /boot/vmlinuz-* for the hypervisor, QEMU and tool checks"
 fi

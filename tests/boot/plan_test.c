@@ -96,8 +96,9 @@ static void options_defaults_and_choices(void **state)
 	assert_string_equal(opt.output, "build/matrix");
 	/* the whole product by default: both firmwares, every config style, guests */
 	assert_int_equal(opt.nfirmwares, 2);
-	assert_int_equal(opt.nconfigs, 3);
+	assert_int_equal(opt.nconfigs, 4);
 	assert_int_equal(opt.configs[2], MX_CFG_XENEFI);
+	assert_int_equal(opt.configs[3], MX_CFG_BLS);
 	assert_false(opt.no_guests);
 	assert_false(opt.list);
 	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "uefi", "--config",
@@ -190,8 +191,9 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
 	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin")); /* no bchv */
 	assert_int_equal(mx_plan_build(&opt, &plan), 0);
-	/* kernels x hypervisors x firmwares x config styles; xen-efi only with Xen */
-	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2 + 2 * 2 * 2);
+	/* kernels x hypervisors x firmwares x GRUB config styles; xen-efi only with Xen;
+	 * the bls cells: UEFI, bare metal and Xen (through xen.efi) only */
+	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2 + 2 * 2 * 2 + 2 * 2);
 	int xenefi = 0;
 	for (int i = 0; i < plan.ncells; i++) {
 		const struct mx_cell *c = &plan.cells[i];
@@ -215,6 +217,26 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 		if (plan.cells[i].config == MX_CFG_XENEFI) {
 			mx_cell_name(&plan, &plan.cells[i], name, sizeof(name));
 			assert_non_null(strstr(name, "-xen-efi"));
+			break;
+		}
+	int bls = 0;
+	for (int i = 0; i < plan.ncells; i++) {
+		const struct mx_cell *c = &plan.cells[i];
+		if (c->config != MX_CFG_BLS)
+			continue;
+		bls++;
+		assert_int_equal(c->firmware, MX_FW_UEFI);
+		assert_true(plan.hvs[c->hv].kind == MX_HV_NONE || plan.hvs[c->hv].kind == MX_HV_XEN_PV);
+		/* the boot path is what a bls cell proves: dom0 runs `xl list`, no guests */
+		assert_false(c->guests);
+		if (plan.hvs[c->hv].kind == MX_HV_XEN_PV && c->expect == MX_PASS)
+			assert_true(c->stage[MX_ST_TOOLSTACK].planned && c->initramfs == MX_INITRAMFS_DRACUT);
+	}
+	assert_int_equal(bls, 4);
+	for (int i = 0; i < plan.ncells; i++)
+		if (plan.cells[i].config == MX_CFG_BLS) {
+			mx_cell_name(&plan, &plan.cells[i], name, sizeof(name));
+			assert_non_null(strstr(name, "-uefi-bls"));
 			break;
 		}
 	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "bios", "--config", "grub2",

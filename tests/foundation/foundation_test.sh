@@ -24,7 +24,8 @@ dest=$(mktemp -d); trap 'rm -rf "$dest"' EXIT
 if make -s -C "$top" BUILD="$BUILD" install DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1; then
   ok "make install DESTDIR PREFIX=/usr"
   for f in usr/bin/bootchain usr/sbin/grubby usr/sbin/new-kernel-pkg usr/share/man/man8/grubby.8 \
-           usr/share/man/man8/new-kernel-pkg.8 usr/share/man/man1/bootchain.1 etc/sysconfig/kernel boot/bchv.gz; do
+           usr/share/man/man8/new-kernel-pkg.8 usr/share/man/man1/bootchain.1 etc/sysconfig/kernel boot/bchv.gz \
+           usr/lib/kernel/install.d/95-bootchain.install; do
     if [ -e "$dest/$f" ]; then ok "installs /$f"; else fail "installs /$f"; fi
   done
 else

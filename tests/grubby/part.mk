@@ -25,3 +25,10 @@ $(BUILD)/fuzz/grubby_xenefi_fuzz: tests/grubby/xenefi_fuzz.c $(GRUBBY_LIB_SRCS) 
 	cp tests/grubby/xenefi/*.in $@-corpus/
 	$(CC) -std=c11 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/grubby/xenefi_fuzz.c $(GRUBBY_LIB_SRCS) $(GRUBBY_LDLIBS)
+# libFuzzer target for BLS entry files (round trip byte for byte)
+FUZZERS += grubby_bls_fuzz
+$(BUILD)/fuzz/grubby_bls_fuzz: tests/grubby/bls_fuzz.c $(GRUBBY_LIB_SRCS) $(wildcard grubby/*.h)
+	@mkdir -p $@-corpus
+	printf 'title a\nversion 1\nlinux /vmlinuz-1\noptions root=/dev/sda1 quiet\n' >$@-corpus/entry
+	$(CC) -std=c11 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/grubby/bls_fuzz.c $(GRUBBY_LIB_SRCS) $(GRUBBY_LDLIBS)

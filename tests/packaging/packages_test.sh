@@ -9,7 +9,7 @@ cd "$top"
 want="/boot/bchv.gz /etc/kernel/postinst.d/zz-bootchain /etc/kernel/prerm.d/bootchain /etc/sysconfig/kernel
 /usr/bin/bootchain /usr/sbin/grubby /usr/sbin/new-kernel-pkg /usr/share/bash-completion/completions/grubby
 /usr/share/bootchain/marker.sh /usr/share/bash-completion/completions/new-kernel-pkg
-/usr/share/bash-completion/completions/bootchain"
+/usr/share/bash-completion/completions/bootchain /usr/lib/kernel/install.d/95-bootchain.install"
 
 if make -s deb >/dev/null 2>&1; then
   ok "make deb"
@@ -21,6 +21,8 @@ if make -s deb >/dev/null 2>&1; then
   check "deb depends on libpopt" grep -q libpopt <<<"$(dpkg-deb -f "$deb" Depends)"
   check "deb depends on busybox (the marker script's shell)" grep -q busybox <<<"$(dpkg-deb -f "$deb" Depends)"
   check "deb has its copyright file" grep -qx /usr/share/doc/bootchain/copyright <<<"$files"
+  check "deb's kernel-install plugin is executable" grep -q '^-rwxr-xr-x .*/usr/lib/kernel/install.d/95-bootchain.install$' \
+    <<<"$(dpkg-deb -c "$deb")"
   check "deb marks the kernel hooks conffiles" test "$(dpkg-deb -I "$deb" conffiles | grep -c '^/etc/kernel/')" = 2
   check "the .changes is beside the .deb and names it" grep -q " $(basename "$deb")$" "${deb%.deb}.changes"
   check_eq "the maintainer address is a real mail domain" "" "$(dpkg-deb -f "$deb" Maintainer | grep -E '@(localhost|[^.>]*)>')"

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# new-kernel-pkg on a system that boots BLS entries (/boot/loader/entries,
+# systemd-boot): --install and --remove keep one entry file per kernel, the
+# UPDATEDEFAULT/DEFAULTKERNEL policy moves loader.conf's default, a
+# HYPERVISOR gives an entry starting Xen through the efi key, a GRUB config
+# beside them gets its entry too, and a failure there puts GRUB's back.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+NKP=$BIN/new-kernel-pkg
+if [ ! -x "$NKP" ] || [ ! -x "$BIN/grubby" ]; then skip "new-kernel-pkg/grubby not built"; done_testing; exit; fi
+export NEWKERNELPKG_GRUBBY=$BIN/grubby
+T=$(mktemp -d /tmp/nkp-bls-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+R=$T/root M=0123456789abcdef0123456789abcdef
+mkdir -p "$R/boot/loader/entries" "$R/etc/sysconfig"
+echo $M > "$R/etc/machine-id"
+printf 'NAME="Test OS"\nVERSION="1"\nID=testos\n' > "$R/etc/os-release"
+printf 'UUID=0a1b2c3d / ext4 defaults 0 1\n/dev/vda1 /boot vfat defaults 0 2\n' > "$R/etc/fstab"
+printf 'UPDATEDEFAULT=yes\nDEFAULTKERNEL=kernel\nHYPERVISOR=\n' > "$R/etc/sysconfig/kernel"
+printf 'timeout 3\nconsole-mode keep\n' > "$R/boot/loader/loader.conf"
+for v in 6.1.0-10 6.1.0-11; do echo "kernel $v" > "$R/boot/vmlinuz-$v"; echo "initrd $v" > "$R/boot/initramfs-$v.img"; done
+E=$R/boot/loader/entries
+
+"$NKP" --root="$R" --package kernel --install 6.1.0-10 2>"$T/err" && ok "install on a BLS system" \
+  || { fail "install on a BLS system"; sed 's/^/# /' "$T/err"; }
+check_eq "entry written as kernel-install would" "title Test OS (6.1.0-10) 1
+version 6.1.0-10
+machine-id $M
+sort-key testos
+options root=UUID=0a1b2c3d
+linux /vmlinuz-6.1.0-10
+initrd /initramfs-6.1.0-10.img" "$(cat "$E/$M-6.1.0-10.conf" 2>&1)"
+check_eq "UPDATEDEFAULT: loader.conf default, other lines kept" "timeout 3
+console-mode keep
+default $M-6.1.0-10.conf" "$(cat "$R/boot/loader/loader.conf")"
+
+"$NKP" --root="$R" --install 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+check "a second kernel: its own file" test -f "$E/$M-6.1.0-11.conf"
+check_eq "not the DEFAULTKERNEL package: default stays" "default $M-6.1.0-10.conf" \
+  "$(grep ^default "$R/boot/loader/loader.conf")"
+check_eq "grubby --bls sees both, newest first" "/boot/vmlinuz-6.1.0-11 /boot/vmlinuz-6.1.0-10" \
+  "$("$BIN/grubby" --bls --root="$R" --boot-filesystem=/boot --info=ALL | sed -n 's/^kernel="\(.*\)"/\1/p' | paste -sd' ')"
+
+# Xen: HYPERVISOR names the multiboot image; the entry starts the .efi beside it
+if [ -e /boot/xen-4.17-amd64.gz ]; then
+  ln -s /boot/xen-4.17-amd64.gz "$R/boot/xen-4.17-amd64.gz"
+  echo "stand-in xen.efi" > "$R/boot/xen-4.17-amd64.efi"
+  printf 'UPDATEDEFAULT=yes\nDEFAULTKERNEL=kernel\nHYPERVISOR=/boot/xen-4.17-amd64.gz\nHYPERVISOR_ARGS="dom0_mem=1024M"\n' \
+    > "$R/etc/sysconfig/kernel"
+  "$NKP" --root="$R" --package kernel --install 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "HYPERVISOR: the entry starts xen.efi with the kernel's xen.cfg section" \
+    "efi /xen-4.17-amd64.efi|options xen.efi -cfg=\\xen-4.17-amd64.cfg 6.1.0-11 -- dom0_mem=1024M" \
+    "$(grep -E '^(efi|options|linux)' "$E/$M-6.1.0-11.conf" | paste -sd'|')"
+  check_eq "HYPERVISOR entry made the default" "default $M-6.1.0-11.conf" "$(grep ^default "$R/boot/loader/loader.conf")"
+  "$NKP" --root="$R" --remove 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check "remove finds the Xen entry by its version" test ! -e "$E/$M-6.1.0-11.conf"
+  check_eq "removing the default entry drops the default line" "" "$(grep ^default "$R/boot/loader/loader.conf")"
+  # a hypervisor without an EFI image: the BLS entries are left alone, the run succeeds
+  rm "$R/boot/xen-4.17-amd64.efi"
+  ls "$E" > "$T/before"
+  "$NKP" --root="$R" --install 6.1.0-11 2>"$T/err"
+  check_eq "no .efi beside HYPERVISOR: install still exits 0" 0 $?
+  check_eq "and says why" "new-kernel-pkg: $E: systemd-boot needs $R/boot/xen-4.17-amd64.efi to start the hypervisor; no entry added there" \
+    "$(cat "$T/err")"
+  ls "$E" | cmp -s - "$T/before" && ok "no entry file written" || fail "an entry file was written"
+  printf 'HYPERVISOR=\n' > "$R/etc/sysconfig/kernel"
+else
+  skip "no /boot/xen-4.17-amd64.gz (xen-hypervisor-4.17-amd64)"
+fi
+
+# a GRUB 2 config beside the entries: both get the kernel; a bad entry file
+# fails the run and puts grub.cfg back
+mkdir -p "$R/boot/grub2"
+printf "set default=0\nmenuentry 'Other' {\n\tlinux /vmlinuz-5 ro\n}\n" > "$R/boot/grub2/grub.cfg"
+cp "$R/boot/grub2/grub.cfg" "$T/grub.saved"
+"$NKP" --root="$R" --install 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+grep -q "linux.*/vmlinuz-6.1.0-11" "$R/boot/grub2/grub.cfg" && test -f "$E/$M-6.1.0-11.conf" \
+  && ok "GRUB 2 and BLS both get the entry" || fail "GRUB 2 and BLS both get the entry"
+cp "$T/grub.saved" "$R/boot/grub2/grub.cfg"
+printf 'title x\ntitle y\n' > "$E/zz-bad.conf"
+ls "$E" > "$T/before"
+if "$NKP" --root="$R" --install 6.1.0-10 2>"$T/err"; then fail "a malformed entry file fails the install"
+else
+  grep -q "zz-bad.conf:2: a second \"title\" line" "$T/err" && ok "the failure names the file and line" \
+    || { fail "the failure names the file and line"; sed 's/^/# /' "$T/err"; }
+  cmp -s "$T/grub.saved" "$R/boot/grub2/grub.cfg" && ok "grub.cfg put back" || fail "grub.cfg not put back"
+  ls "$E" | cmp -s - "$T/before" && ok "no entry file changed" || fail "entry files changed"
+fi
+rm "$E/zz-bad.conf" "$R/boot/grub2/grub.cfg"
+
+"$NKP" --root="$R" --remove 6.1.0-10 2>"$T/err" || sed 's/^/# /' "$T/err"
+check "remove: the file goes" test ! -e "$E/$M-6.1.0-10.conf"
+check "remove: other entries stay" test -f "$E/$M-6.1.0-11.conf"
+done_testing
