@@ -175,7 +175,7 @@ static int apply_option(struct mx_options *opt, int c, const char *arg)
 			opt->firmwares[opt->nfirmwares++] = (enum mx_firmware)v;
 		return 0;
 	case O_CFG:
-		if ((v = parse_choice("config style", arg, cfg_names, 3)) < 0)
+		if ((v = parse_choice("config style", arg, cfg_names, MX_MAX_CONFIGS)) < 0)
 			return -1;
 		if (!contains((const int *)opt->configs, opt->nconfigs, v))
 			opt->configs[opt->nconfigs++] = (enum mx_config)v;
