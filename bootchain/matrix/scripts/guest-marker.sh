@@ -34,6 +34,9 @@ if [ -e /sys/class/net/eth0 ]; then
 	eth0=$(cat /sys/class/net/eth0/operstate)
 fi
 mem() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# a line of its own: with a quiet kernel, nothing ends the boot loader's last
+# console line (PV-GRUB2's progress meter) before this one
+echo
 echo "BOOTCHAIN-GUEST hv=$hv release=$(uname -r) xvda=$xvda eth0=$eth0 mem=$(mem) cmdline=$(cat /proc/cmdline)"
 n=0
 while :; do
