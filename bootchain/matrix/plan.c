@@ -211,9 +211,11 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	} else if (mx_xenefi_skip(c, c->expect_reason, sizeof(c->expect_reason))) {
 		c->expect = MX_SKIP;
 	} else if (c->firmware == MX_FW_UEFI && c->config == MX_CFG_LEGACY &&
-		   hv->kind != MX_HV_NONE) {
+		   hv->kind != MX_HV_NONE && hv->kind != MX_HV_BCHV) {
 		/* seen with Xen 4.17: GRUB2 says "no suitable video mode found" and Xen never
-		 * prints a line; an XPASS will say when this stops being true */
+		 * prints a line; an XPASS will say when this stops being true. bchv needs
+		 * neither a video mode nor EFI services (its console is the serial port,
+		 * its memory map GRUB's), and boots there */
 		c->expect = MX_XFAIL;
 		mx_fmt(c->expect_reason, sizeof(c->expect_reason),
 		       "GRUB-legacy entries start the hypervisor through multiboot1, which does not "
