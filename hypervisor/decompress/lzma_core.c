@@ -188,18 +188,37 @@ bool lzma_rc_init(struct lzma_rc *rc, const u8 *in, size_t len)
 		}                                                            \
 	} while (0)
 
-/* Copies LEN bytes from DIST bytes back. Eight at a time when the source
- * stays behind the destination and the slack past LEN fits in the buffer
- * (bytes past the match are rewritten by later symbols). */
+/* Copies LEN bytes from DIST bytes back, eight at a time when the slack past
+ * LEN fits in the buffer (bytes past the match are rewritten by later
+ * symbols). A match closer than eight bytes repeats a period of DIST bytes:
+ * one byte is a fill, and otherwise, once eight bytes are out, the copy reads
+ * from a multiple of DIST at least eight back. Kernels are full of such runs
+ * (zero padding), and byte copies are what emulated CPUs run slowest. */
 static inline void copy_match(u8 *buf, size_t pos, size_t dist, size_t len, size_t cap)
 {
 	u8 *dst = buf + pos;
 	const u8 *src = dst - dist;
 
-	if (dist >= 8 && cap - pos >= len + 8) {
-		for (size_t i = 0; i < len; i += 8)
-			__builtin_memcpy(dst + i, src + i, 8);
-		return;
+	if (cap - pos >= len + 8) {
+		if (dist >= 8) {
+			for (size_t i = 0; i < len; i += 8)
+				__builtin_memcpy(dst + i, src + i, 8);
+			return;
+		}
+		if (dist == 1) {
+			u64 fill = 0x0101010101010101ull * src[0];
+			for (size_t i = 0; i < len; i += 8)
+				__builtin_memcpy(dst + i, &fill, 8);
+			return;
+		}
+		if (len > 8) {
+			size_t step = dist * ((8 + dist - 1) / dist);
+			for (size_t i = 0; i < 8; i++)
+				dst[i] = src[i];
+			for (size_t i = 8; i < len; i += 8)
+				__builtin_memcpy(dst + i, dst + i - step, 8);
+			return;
+		}
 	}
 	for (size_t i = 0; i < len; i++)
 		dst[i] = src[i];

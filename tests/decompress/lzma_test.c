@@ -109,6 +109,34 @@ static void literal_and_position_contexts(void **state)
 	dc_buf_free(&v);
 }
 
+/* Runs that repeat a period of 1 to 9 bytes, of every length around the
+ * eight-byte copy steps, between random bytes: matches closer than eight
+ * bytes back take the fill and period copies, ending anywhere in a word,
+ * and the stream's last match ends at the very end of the buffer. */
+static void short_period_runs(void **state)
+{
+	(void)state;
+	struct dc_buf v = { malloc(400000), 0 };
+	assert_non_null(v.data);
+	u32 seed = 7;
+	for (size_t period = 1; period <= 9; period++)
+		for (size_t run = 1; run <= 300 && v.len + 320 < 400000; run += run < 40 ? 1 : 37) {
+			for (size_t i = 0; i < 5; i++)
+				v.data[v.len++] = (u8)dc_rand(&seed);
+			size_t start = v.len;
+			for (size_t i = 0; i < period; i++)
+				v.data[v.len++] = (u8)dc_rand(&seed);
+			for (size_t i = 0; i < run; i++, v.len++)
+				v.data[v.len] = v.data[v.len - period];
+			assert_true(v.len - start == period + run);
+		}
+	lzma_options_lzma o = preset(9, 3, 0, 2);
+	check_all_forms(&v, &o);
+	o = preset(0, 3, 0, 2);
+	check_all_forms(&v, &o);
+	dc_buf_free(&v);
+}
+
 /* lc + lp may reach 12 in .lzma (liblzma cannot encode that): an empty
  * stream is only the end marker, whose bits do not depend on lc/lp/pb. */
 static void largest_properties_decode(void **state)
@@ -259,6 +287,7 @@ int main(void)
 		cmocka_unit_test(vectors_match_liblzma),
 		cmocka_unit_test(detected_as_liblzma_detects_files),
 		cmocka_unit_test(literal_and_position_contexts),
+		cmocka_unit_test(short_period_runs),
 		cmocka_unit_test(largest_properties_decode),
 		cmocka_unit_test(vectors_match_lzma_cli),
 		cmocka_unit_test(bad_streams_are_rejected),
