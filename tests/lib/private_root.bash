@@ -9,7 +9,20 @@
 # database are never touched.
 #
 #   . tests/lib/tap.sh; . tests/lib/private_root.bash
+#   private_root_needs run-parts:debianutils   # optional: what the test runs
 #   private_root_enter "$0" "$@"   # returns inside the root (or skips and exits)
+
+# private_root_needs TOOL:PACKAGE...: skips the test (and exits) unless our
+# grubby and new-kernel-pkg are built and every TOOL is on PATH.
+private_root_needs() {
+  if [ ! -x "$BIN/new-kernel-pkg" ] || [ ! -x "$BIN/grubby" ]; then
+    skip "new-kernel-pkg and grubby not built"; done_testing; exit 0
+  fi
+  local t
+  for t; do
+    command -v "${t%%:*}" >/dev/null || { skip "${t%%:*} not installed (${t#*:})"; done_testing; exit 0; }
+  done
+}
 
 private_root_enter() {
   local self

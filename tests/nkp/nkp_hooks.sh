@@ -10,8 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
 . "$here/../lib/private_root.bash"
-if [ ! -x "$BIN/new-kernel-pkg" ] || [ ! -x "$BIN/grubby" ]; then skip "new-kernel-pkg and grubby not built"; done_testing; exit; fi
-command -v run-parts >/dev/null || { skip "run-parts not installed (debianutils)"; done_testing; exit; }
+private_root_needs run-parts:debianutils
 private_root_enter "$0" "$@"
 
 V=9.9.9-bchook

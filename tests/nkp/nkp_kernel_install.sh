@@ -12,8 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
 . "$here/../lib/private_root.bash"
-if [ ! -x "$BIN/new-kernel-pkg" ] || [ ! -x "$BIN/grubby" ]; then skip "new-kernel-pkg and grubby not built"; done_testing; exit; fi
-command -v kernel-install >/dev/null || { skip "kernel-install not installed (systemd)"; done_testing; exit; }
+private_root_needs kernel-install:systemd
 private_root_enter "$0" "$@"
 
 V=9.9.9-bcki M=0123456789abcdef0123456789abcdef
