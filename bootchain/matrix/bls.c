@@ -4,7 +4,7 @@
  * /boot/loader (loader.conf, entries/). The medium is a FAT image of that /boot made
  * with mtools, with systemd-boot as \EFI\BOOT\BOOTX64.EFI, booted by OVMF as a disk.
  * A Xen cell's entry starts xen.efi through systemd-boot's "efi" key with the kernel's
- * section of the xen.cfg beside it. */
+ * section of the xen.cfg beside it, both written by new-kernel-pkg. */
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,30 +94,6 @@ int mx_bls_seed(struct mx_cell_ctx *ctx)
 	return 0;
 }
 
-/* The dom0 kernel's section of the xen.cfg the entry names (\xen-4.17-amd64.cfg beside
- * the .efi, section = kernel version). A stand-in until new-kernel-pkg writes xen.cfg
- * itself: the minimal [VERSION] section, kernel= with its arguments and ramdisk=. */
-static int bls_xen_cfg_section_stub(struct mx_cell_ctx *ctx)
-{
-	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
-	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
-	char efi[PATH_MAX], base[PATH_MAX], cfg[PATH_MAX + 64], text[2048];
-	efi_beside(hv->path, efi, sizeof(efi));
-	mx_fmt(base, sizeof(base), "%s", efi);
-	char *name = basename(base);
-	name[strlen(name) - 4] = '\0';
-	mx_fmt(cfg, sizeof(cfg), "%s/boot/%s.cfg", ctx->root, name);
-	mx_fmt(text, sizeof(text),
-	       "# the dom0 kernel of each BLS entry that starts Xen, by kernel version\n"
-	       "[%s]\n"
-	       "kernel=\\vmlinuz-%s %s\n"
-	       "ramdisk=\\initramfs-%s.img\n",
-	       k->version, k->version, mx_kernel_args(hv->kind), k->version);
-	if (mx_write_file(cfg, text))
-		return fail(ctx, "cannot write", cfg);
-	return 0;
-}
-
 /* Bytes of the files under dir (the ESP's contents). */
 static long long tree_size(const char *dir)
 {
@@ -156,8 +132,6 @@ int mx_bls_medium(struct mx_cell_ctx *ctx)
 	char boot[PATH_MAX + 8], img[PATH_MAX + 16], size[32];
 	if (access(SYSTEMD_BOOT, R_OK))
 		return fail(ctx, "no systemd-boot (package systemd-boot-efi):", SYSTEMD_BOOT);
-	if (ctx->plan->hvs[ctx->cell->hv].kind != MX_HV_NONE && bls_xen_cfg_section_stub(ctx))
-		return -1;
 	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
 	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
 	/* room for the files, FAT's own tables and slack; FAT32 wants 64 MiB at least */
