@@ -1,16 +1,15 @@
 /* The "bls" config style: systemd-boot reading the Boot Loader Specification entries
  * that new-kernel-pkg (grubby --bls) wrote, no GRUB at all. The sandbox root's /boot is
  * the ESP: its fstab mounts /boot, so entry paths are relative to it, and it holds
- * /boot/loader (loader.conf, entries/). The medium is a FAT image of that /boot made
- * with mtools, with systemd-boot as \EFI\BOOT\BOOTX64.EFI, booted by OVMF as a disk.
+ * /boot/loader (loader.conf, entries/). The medium is an ESP image of that /boot
+ * (bootloader/esp.c) with systemd-boot as \EFI\BOOT\BOOTX64.EFI, booted by OVMF as a disk.
  * A Xen cell's entry starts xen.efi through systemd-boot's "efi" key with the kernel's
  * section of the xen.cfg beside it, both written by new-kernel-pkg. */
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <dirent.h>
 #include <unistd.h>
+#include "bootloader/esp.h"
 #include "bootchain/matrix/bls.h"
 #include "bootchain/matrix/util.h"
 
@@ -34,13 +33,7 @@ int mx_bls_tools_check(const struct mx_plan *plan, char *err, size_t len)
 		mx_fmt(err, len, "%s: systemd-boot missing (package systemd-boot-efi)", SYSTEMD_BOOT);
 		return -1;
 	}
-	static const char *const tools[] = { "mformat", "mmd", "mcopy" };
-	for (int i = 0; i < 3; i++)
-		if (!mx_on_path(tools[i])) {
-			mx_fmt(err, len, "%s not found on PATH (package mtools)", tools[i]);
-			return -1;
-		}
-	return 0;
+	return bl_esp_tools_check(err, len);
 }
 
 static int fail(struct mx_cell_ctx *ctx, const char *what, const char *path)
@@ -94,71 +87,31 @@ int mx_bls_seed(struct mx_cell_ctx *ctx)
 	return 0;
 }
 
-/* Bytes of the files under dir (the ESP's contents). */
-static long long tree_size(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	long long total = 0;
-	while (d && (de = readdir(d))) {
-		char p[PATH_MAX];
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    mx_fmt(p, sizeof(p), "%s/%s", dir, de->d_name) >= (int)sizeof(p) || stat(p, &st))
-			continue;
-		total += S_ISDIR(st.st_mode) ? tree_size(p) : (long long)st.st_size;
-	}
-	if (d)
-		closedir(d);
-	return total;
-}
-
-static int run(struct mx_cell_ctx *ctx, char *const argv[])
-{
-	int rc = mx_run(argv, ctx->medium_log);
-	if (rc) {
-		char last[MX_REASON_MAX];
-		mx_last_line(ctx->medium_log, last, sizeof(last));
-		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "bls: %s exited with %d: %s",
-		       argv[0], rc, last);
-		return -1;
-	}
-	return 0;
-}
-
 /* The ESP image: /boot of the root at its top, systemd-boot the removable-media loader. */
 int mx_bls_medium(struct mx_cell_ctx *ctx)
 {
-	char boot[PATH_MAX + 8], img[PATH_MAX + 16], size[32];
+	char boot[PATH_MAX + 8], img[PATH_MAX + 16], err[MX_REASON_MAX];
 	if (access(SYSTEMD_BOOT, R_OK))
 		return fail(ctx, "no systemd-boot (package systemd-boot-efi):", SYSTEMD_BOOT);
 	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
 	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
-	/* room for the files, FAT's own tables and slack; FAT32 wants 64 MiB at least */
-	long long mb = tree_size(boot) / (1024 * 1024) + 48;
-	mx_fmt(size, sizeof(size), "%lldM", mb < 64 ? 64 : mb);
-	unlink(img);
-	char *truncate[] = { "truncate", "-s", size, img, NULL };
-	char *mformat[] = { "mformat", "-i", img, "-F", "-v", "ESP", "::", NULL };
-	char *mmd[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
-	char *loader[] = { "mcopy", "-i", img, SYSTEMD_BOOT, "::/EFI/BOOT/BOOTX64.EFI", NULL };
-	if (run(ctx, truncate) || run(ctx, mformat) || run(ctx, mmd) || run(ctx, loader))
-		return -1;
-	/* every file and directory of /boot, dot files (locks) left out */
-	DIR *d = opendir(boot);
-	struct dirent *de;
-	int rc = d ? 0 : fail(ctx, "cannot read", boot);
-	while (!rc && d && (de = readdir(d))) {
-		char src[PATH_MAX + 300];
-		if (de->d_name[0] == '.')
-			continue;
-		mx_fmt(src, sizeof(src), "%s/%s", boot, de->d_name);
-		char *mcopy[] = { "mcopy", "-s", "-o", "-i", img, src, "::/", NULL };
-		rc = run(ctx, mcopy);
-	}
-	if (d)
-		closedir(d);
+	struct bl_esp esp = {
+		.work_img = img,
+		.cache_dir = ctx->opt->no_cache ? NULL : ctx->cache,
+		.log = ctx->medium_log,
+	};
+	int rc = bl_esp_add(&esp, SYSTEMD_BOOT, "EFI/BOOT/BOOTX64.EFI") ? -1 : 0;
+	if (rc)
+		mx_fmt(err, sizeof(err), "out of memory");
 	if (!rc)
-		mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", img);
+		rc = bl_esp_add_tree(&esp, boot, "", err, sizeof(err));
+	if (!rc)
+		rc = bl_esp_build(&esp, err, sizeof(err));
+	if (rc)
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "bls: %s", err);
+	else
+		mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", esp.img);
+	ctx->cell->cached_medium = esp.cached;
+	bl_esp_free(&esp);
 	return rc;
 }
