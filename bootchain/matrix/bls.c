@@ -18,15 +18,26 @@
 
 bool mx_bls_cell_possible(enum mx_firmware fw, enum mx_hv_kind hv)
 {
-	/* systemd-boot is a UEFI program; it starts Xen through xen.efi, not multiboot */
-	return fw == MX_FW_UEFI && (hv == MX_HV_NONE || hv == MX_HV_XEN_PV);
+	/* systemd-boot is a UEFI program; it starts Xen (PV or PVH dom0) through xen.efi,
+	 * not multiboot. bchv's cells are planned to say so (mx_bls_skip). */
+	return fw == MX_FW_UEFI &&
+	       (hv == MX_HV_NONE || hv == MX_HV_XEN_PV || hv == MX_HV_XEN_PVH || hv == MX_HV_BCHV);
+}
+
+bool mx_bls_skip(enum mx_config cfg, enum mx_hv_kind hv, char *why, size_t len)
+{
+	if (cfg != MX_CFG_BLS || hv != MX_HV_BCHV)
+		return false;
+	mx_fmt(why, len, "not planned: bchv is a multiboot2 image, and systemd-boot starts only EFI "
+	       "programs");
+	return true;
 }
 
 int mx_bls_tools_check(const struct mx_plan *plan, char *err, size_t len)
 {
 	bool bls = false;
 	for (int i = 0; i < plan->ncells && !bls; i++)
-		bls = plan->cells[i].config == MX_CFG_BLS;
+		bls = plan->cells[i].config == MX_CFG_BLS && plan->cells[i].expect != MX_SKIP;
 	if (!bls)
 		return 0;
 	if (access(SYSTEMD_BOOT, R_OK)) {
