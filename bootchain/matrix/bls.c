@@ -98,31 +98,21 @@ int mx_bls_seed(struct mx_cell_ctx *ctx)
 	return 0;
 }
 
-/* The ESP image: /boot of the root at its top, systemd-boot the removable-media loader. */
+/* The ESP: /boot of the root at its top, systemd-boot the removable-media loader. */
+static int bls_files(struct mx_cell_ctx *ctx, struct bl_esp *esp, char *err, size_t len)
+{
+	char boot[PATH_MAX + 8];
+	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
+	if (bl_esp_add(esp, SYSTEMD_BOOT, "EFI/BOOT/BOOTX64.EFI")) {
+		mx_fmt(err, len, "out of memory");
+		return -1;
+	}
+	return bl_esp_add_tree(esp, boot, "", err, len);
+}
+
 int mx_bls_medium(struct mx_cell_ctx *ctx)
 {
-	char boot[PATH_MAX + 8], img[PATH_MAX + 16], err[MX_REASON_MAX];
 	if (access(SYSTEMD_BOOT, R_OK))
 		return fail(ctx, "no systemd-boot (package systemd-boot-efi):", SYSTEMD_BOOT);
-	mx_fmt(boot, sizeof(boot), "%s/boot", ctx->root);
-	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
-	struct bl_esp esp = {
-		.work_img = img,
-		.cache_dir = ctx->opt->no_cache ? NULL : ctx->cache,
-		.log = ctx->medium_log,
-	};
-	int rc = bl_esp_add(&esp, SYSTEMD_BOOT, "EFI/BOOT/BOOTX64.EFI") ? -1 : 0;
-	if (rc)
-		mx_fmt(err, sizeof(err), "out of memory");
-	if (!rc)
-		rc = bl_esp_add_tree(&esp, boot, "", err, sizeof(err));
-	if (!rc)
-		rc = bl_esp_build(&esp, err, sizeof(err));
-	if (rc)
-		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "bls: %s", err);
-	else
-		mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", esp.img);
-	ctx->cell->cached_medium = esp.cached;
-	bl_esp_free(&esp);
-	return rc;
+	return mx_esp_medium(ctx, "bls", bls_files);
 }

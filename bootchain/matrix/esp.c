@@ -67,32 +67,45 @@ int mx_xenefi_sandbox(struct mx_cell_ctx *ctx, const char *hv_in_root)
 	return ok ? 0 : fail(ctx, "sandbox", "cannot write", file);
 }
 
-/* The ESP (bootloader/esp.c) holds \EFI\BOOT with everything new-kernel-pkg put
- * there; BOOTX64.efi becomes the removable-media boot path \EFI\BOOT\BOOTX64.EFI. */
-int mx_stage_esp(struct mx_cell_ctx *ctx)
+int mx_esp_medium(struct mx_cell_ctx *ctx, const char *stage, mx_esp_list_fn list)
 {
-	char src[PATH_MAX + 32], img[PATH_MAX + 16], cfg[PATH_MAX + 48], err[MX_REASON_MAX];
-	mx_fmt(src, sizeof(src), "%s" ESP_BOOT_DIR, ctx->root);
-	mx_fmt(cfg, sizeof(cfg), "%s" XENEFI_CONFIG, ctx->root);
-	if (access(cfg, R_OK))
-		return fail(ctx, "medium", "new-kernel-pkg wrote no", cfg);
+	char img[PATH_MAX + 16], err[MX_REASON_MAX];
 	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
 	struct bl_esp esp = {
 		.work_img = img,
 		.cache_dir = ctx->opt->no_cache ? NULL : ctx->cache,
 		.log = ctx->medium_log,
 	};
-	int rc = bl_esp_add_tree(&esp, src, "EFI/BOOT", err, sizeof(err));
-	for (size_t i = 0; !rc && i < esp.n; i++)
-		if (!strcasecmp(esp.files[i].dest, "EFI/BOOT/BOOTX64.efi"))
-			memcpy(esp.files[i].dest, "EFI/BOOT/BOOTX64.EFI", sizeof("EFI/BOOT/BOOTX64.EFI"));
+	int rc = list(ctx, &esp, err, sizeof(err));
 	if (!rc)
 		rc = bl_esp_build(&esp, err, sizeof(err));
 	if (rc)
-		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "medium: %s", err);
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "%s: %s", stage, err);
 	else
 		mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", esp.img);
 	ctx->cell->cached_medium = esp.cached;
 	bl_esp_free(&esp);
 	return rc;
+}
+
+/* \EFI\BOOT with everything new-kernel-pkg put there; BOOTX64.efi becomes the
+ * removable-media boot path \EFI\BOOT\BOOTX64.EFI. */
+static int xenefi_files(struct mx_cell_ctx *ctx, struct bl_esp *esp, char *err, size_t len)
+{
+	char src[PATH_MAX + 32];
+	mx_fmt(src, sizeof(src), "%s" ESP_BOOT_DIR, ctx->root);
+	int rc = bl_esp_add_tree(esp, src, "EFI/BOOT", err, len);
+	for (size_t i = 0; !rc && i < esp->n; i++)
+		if (!strcasecmp(esp->files[i].dest, "EFI/BOOT/BOOTX64.efi"))
+			memcpy(esp->files[i].dest, "EFI/BOOT/BOOTX64.EFI", sizeof("EFI/BOOT/BOOTX64.EFI"));
+	return rc;
+}
+
+int mx_stage_esp(struct mx_cell_ctx *ctx)
+{
+	char cfg[PATH_MAX + 48];
+	mx_fmt(cfg, sizeof(cfg), "%s" XENEFI_CONFIG, ctx->root);
+	if (access(cfg, R_OK))
+		return fail(ctx, "medium", "new-kernel-pkg wrote no", cfg);
+	return mx_esp_medium(ctx, "medium", xenefi_files);
 }
