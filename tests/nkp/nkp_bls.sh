@@ -69,6 +69,11 @@ ramdisk=initramfs-6.1.0-11.img" "$(awk '/^\[6.1.0-11\]/{p=1;print;next} /^\[/{p=
     "$(grep -x '\[6.1.0-10\]' "$X")|$(ls "$E" | grep 6.1.0-10)"
   check_eq "real grubby reads the section as booting the kernel" "$R/boot/vmlinuz-6.1.0-10" \
     "$("$BIN/grubby" --xen-efi -c "$X" --info=TITLE=6.1.0-10 | sed -n 's/^kernel=//p')"
+  cp "$E/$M-6.1.0-10.conf" "$T/entry.saved"
+  "$NKP" --root="$R" --update --kernel-args=quiet 6.1.0-10 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "--update: dom0's arguments change in the section" "kernel=vmlinuz-6.1.0-10 root=UUID=0a1b2c3d quiet" \
+    "$(awk '/^\[6.1.0-10\]/{p=1;next} /^\[/{p=0} p&&/^kernel=/' "$X")"
+  check "--update: the Xen entry itself stays" cmp -s "$T/entry.saved" "$E/$M-6.1.0-10.conf"
   # a failure in the entries puts xen.cfg back too
   cp "$X" "$T/xen.saved"
   printf 'title x\ntitle y\n' > "$E/zz-bad.conf"
