@@ -158,7 +158,8 @@ static int parse_options(int argc, const char **argv, struct opts *o)
 		  "their directory, default /boot/loader/entries)", NULL },
 		{ "root", 0, POPT_ARG_STRING, &o->root, 0,
 		  "with --bls: the system image whose /boot/loader/entries, "
-		  "machine-id and os-release to use", "dir" },
+		  "machine-id and os-release to use; with --xen-efi: whose "
+		  "xen.cfg, kernels and partition to use", "dir" },
 		{ "machine-id", 0, POPT_ARG_STRING, &o->machine_id, 0,
 		  "with --bls: the machine id naming new entries (default: "
 		  "the root's /etc/machine-id)", "id" },
@@ -577,6 +578,7 @@ static int run_xenefi(const struct opts *o, const char *path)
 {
 	const struct xenefi_request r = {
 		.config = path, .output = o->output, .esp = o->boot_prefix,
+		.root = o->root,
 		.info = o->info, .add_kernel = o->add_kernel,
 		.remove_kernel = o->remove_kernel,
 		.update_kernel = o->update_kernel,
@@ -630,6 +632,9 @@ int main(int argc, const char **argv)
 		printf("Could not find bootloader configuration file.\n");
 		return 1;
 	}
+	/* --root: the system image's xen.cfg unless -c names one */
+	if (d == &dialect_xenefi && !o.config && o.root && strcmp(o.root, "/"))
+		path = gb_printf("%s%s", o.root, XENEFI_DEFAULT_CONFIG);
 	rc = d == &dialect_xenefi ? run_xenefi(&o, path) : run(&o, d, path);
 	gb_arena_release();
 	return rc;

@@ -33,6 +33,7 @@ struct xenefi_cfg {
 	const char *path;	/* for messages */
 	const char *dir;	/* where xen.efi (and relative names) are */
 	const char *esp;	/* the partition's mount point ("\" there) */
+	const char *root;	/* --root ("" for none): stripped from paths shown */
 };
 
 /* dialect_xenefi.c: reading and writing the text */
@@ -52,6 +53,7 @@ char *xenefi_efi_path(const struct xenefi_cfg *c, const char *host);
 /* xenefi_edit.c: what grubby's options do to a xen.cfg */
 struct xenefi_request {
 	const char *config, *output, *esp;
+	const char *root;	/* --root: paths of that system image, under it */
 	const char *info, *add_kernel, *remove_kernel, *update_kernel;
 	const char *set_default, *args, *remove_args, *mb_args;
 	const char *remove_mbargs, *initrd, *title;

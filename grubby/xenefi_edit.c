@@ -144,6 +144,13 @@ static bool matches(const struct xenefi_cfg *c, int sec, const char *spec)
 	       !strcmp(base_name(spec), base_name(host));
 }
 
+/* a path on this machine as the system (--root) names it */
+static const char *shown(const struct xenefi_cfg *c, const char *host)
+{
+	size_t n = c->root ? strlen(c->root) : 0;
+	return n && !strncmp(host, c->root, n) && host[n] == '/' ? host + n : host;
+}
+
 static void print_entry(const struct xenefi_cfg *c, int sec)
 {
 	printf("index=%d\n", entry_index(c, sec));
@@ -154,7 +161,7 @@ static void print_entry(const struct xenefi_cfg *c, int sec)
 		printf("non linux entry\n");
 		return;
 	}
-	printf("kernel=%s\n", xenefi_host_path(c, file));
+	printf("kernel=%s\n", shown(c, xenefi_host_path(c, file)));
 	const char *root = NULL;
 	printf("args=\"");
 	for (int i = 0, shown = 0; i < n; i++) {
@@ -168,7 +175,7 @@ static void print_entry(const struct xenefi_cfg *c, int sec)
 		printf("root=%s\n", root);
 	const char *val;
 	if (xenefi_key(c, sec, key_of(LT_INITRD), &val) >= 0)
-		printf("initrd=%s\n", xenefi_host_path(c, val));
+		printf("initrd=%s\n", shown(c, xenefi_host_path(c, val)));
 	printf("title=%s\n", c->s[sec].name);
 	if (xenefi_key(c, sec, key_of(LT_HYPER), &val) >= 0)
 		printf("options=\"%s\"\n", val);
@@ -200,7 +207,7 @@ static int show_default(const struct xenefi_cfg *c, char what)
 	else if (what == 't')
 		printf("%s\n", c->s[sec].name);
 	else if ((file = kernel_of(c, sec, NULL, NULL)))
-		printf("%s\n", xenefi_host_path(c, file));
+		printf("%s\n", shown(c, xenefi_host_path(c, file)));
 	return 0;
 }
 
@@ -700,8 +707,39 @@ static int write_cfg(FILE *out, void *arg)
 	return xenefi_write(arg, out);
 }
 
-int xenefi_run(const struct xenefi_request *r)
+/* --root: a path of the system image as a path on this machine (kernel
+ * specs such as ALL, DEFAULT, an index or TITLE= stay as they are) */
+static const char *under(const char *root, const char *path)
 {
+	return path && *root && *path == '/' ? gb_printf("%s%s", root, path) : path;
+}
+
+static const char *root_of(const char *root)
+{
+	size_t n = root ? strlen(root) : 0;
+	while (n && root[n - 1] == '/')
+		n--;
+	return gb_strndup(root ? root : "", n);
+}
+
+/* the request with the paths of --root's system resolved under it */
+static struct xenefi_request in_root(const struct xenefi_request *r, const char *root)
+{
+	struct xenefi_request o = *r;
+	o.esp = under(root, r->esp);
+	o.add_kernel = under(root, r->add_kernel);
+	o.initrd = under(root, r->initrd);
+	o.info = under(root, r->info);
+	o.remove_kernel = under(root, r->remove_kernel);
+	o.update_kernel = under(root, r->update_kernel);
+	o.set_default = under(root, r->set_default);
+	return o;
+}
+
+int xenefi_run(const struct xenefi_request *req)
+{
+	const char *root = root_of(req->root);
+	const struct xenefi_request rooted = in_root(req, root), *r = &rooted;
 	bool displays = r->show_default || r->show_default_index ||
 			r->show_default_title || r->info;
 	const char *out = r->output ? r->output : r->config;
@@ -717,6 +755,7 @@ int xenefi_run(const struct xenefi_request *r)
 		stdin_cfg ? "stdin" : r->config, dir, esp_of(dir, r->esp)) : NULL;
 	if (!c)
 		goto done;
+	c->root = root;
 	if (displays) {
 		rc = r->info ? show_info(c, r->info) :
 		     show_default(c, r->show_default ? 'k' :

@@ -1,15 +1,13 @@
 /* The xen-efi config style: no GRUB at all. The UEFI firmware starts xen.efi as
- * \EFI\BOOT\BOOTX64.EFI from an EFI system partition, a FAT image made with mtools,
+ * \EFI\BOOT\BOOTX64.EFI from an EFI system partition image (bootloader/esp.c),
  * and xen.efi reads BOOTX64.cfg beside it (the .cfg of its own name): the xen.cfg that
  * new-kernel-pkg and grubby wrote in the sandbox root, next to the kernel, initramfs
  * and xen.efi that new-kernel-pkg copied there. */
-#include <dirent.h>
-#include <libgen.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 #include <unistd.h>
+#include "bootloader/esp.h"
 #include "bootchain/matrix/stages.h"
 #include "bootchain/matrix/util.h"
 
@@ -69,74 +67,45 @@ int mx_xenefi_sandbox(struct mx_cell_ctx *ctx, const char *hv_in_root)
 	return ok ? 0 : fail(ctx, "sandbox", "cannot write", file);
 }
 
-/* what the ESP holds, for its size */
-static long long dir_bytes(const char *dir)
+int mx_esp_medium(struct mx_cell_ctx *ctx, const char *stage, mx_esp_list_fn list)
 {
-	DIR *d = opendir(dir);
-	long long sum = 0;
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		char path[PATH_MAX * 2];
-		struct stat st;
-		mx_fmt(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode))
-			sum += st.st_size;
-	}
-	if (d)
-		closedir(d);
-	return sum;
+	char img[PATH_MAX + 16], err[MX_REASON_MAX];
+	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
+	struct bl_esp esp = {
+		.work_img = img,
+		.cache_dir = ctx->opt->no_cache ? NULL : ctx->cache,
+		.log = ctx->medium_log,
+	};
+	int rc = list(ctx, &esp, err, sizeof(err));
+	if (!rc)
+		rc = bl_esp_build(&esp, err, sizeof(err));
+	if (rc)
+		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "%s: %s", stage, err);
+	else
+		mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", esp.img);
+	ctx->cell->cached_medium = esp.cached;
+	bl_esp_free(&esp);
+	return rc;
 }
 
-static int mtools(struct mx_cell_ctx *ctx, char *const argv[])
-{
-	int rc = mx_run(argv, ctx->medium_log);
-	if (rc) {
-		char last[MX_REASON_MAX];
-		mx_last_line(ctx->medium_log, last, sizeof(last));
-		mx_fmt(ctx->cell->reason, sizeof(ctx->cell->reason), "medium: %s exited with status %d: %s",
-		       argv[0], rc, last);
-	}
-	return rc ? -1 : 0;
-}
-
-/* A FAT32 image (no partition table: OVMF reads a bare FAT file system) holding
- * \EFI\BOOT with everything new-kernel-pkg put there; BOOTX64.efi becomes the
+/* \EFI\BOOT with everything new-kernel-pkg put there; BOOTX64.efi becomes the
  * removable-media boot path \EFI\BOOT\BOOTX64.EFI. */
+static int xenefi_files(struct mx_cell_ctx *ctx, struct bl_esp *esp, char *err, size_t len)
+{
+	char src[PATH_MAX + 32];
+	mx_fmt(src, sizeof(src), "%s" ESP_BOOT_DIR, ctx->root);
+	int rc = bl_esp_add_tree(esp, src, "EFI/BOOT", err, len);
+	for (size_t i = 0; !rc && i < esp->n; i++)
+		if (!strcasecmp(esp->files[i].dest, "EFI/BOOT/BOOTX64.efi"))
+			memcpy(esp->files[i].dest, "EFI/BOOT/BOOTX64.EFI", sizeof("EFI/BOOT/BOOTX64.EFI"));
+	return rc;
+}
+
 int mx_stage_esp(struct mx_cell_ctx *ctx)
 {
-	char src[PATH_MAX + 32], img[PATH_MAX + 16], cfg[PATH_MAX + 48];
-	mx_fmt(src, sizeof(src), "%s" ESP_BOOT_DIR, ctx->root);
+	char cfg[PATH_MAX + 48];
 	mx_fmt(cfg, sizeof(cfg), "%s" XENEFI_CONFIG, ctx->root);
 	if (access(cfg, R_OK))
 		return fail(ctx, "medium", "new-kernel-pkg wrote no", cfg);
-	mx_fmt(img, sizeof(img), "%s/esp.img", ctx->work);
-	/* FAT32 needs 33 MB at least; room for the files and their clusters */
-	long long mb = dir_bytes(src) / (1024 * 1024) * 5 / 4 + 48;
-	char size[32];
-	mx_fmt(size, sizeof(size), "%lld", mb * 1024 * 1024);
-	char *truncate[] = { "truncate", "-s", size, img, NULL };
-	char *format[] = { "mformat", "-i", img, "-F", "-v", "ESP", "::", NULL };
-	char *mkdirs[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
-	unlink(img);
-	if (mtools(ctx, truncate) || mtools(ctx, format) || mtools(ctx, mkdirs))
-		return -1;
-	DIR *d = opendir(src);
-	struct dirent *e;
-	int rc = d ? 0 : fail(ctx, "medium", "cannot read", src);
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char from[PATH_MAX * 2], to[PATH_MAX];
-		mx_fmt(from, sizeof(from), "%s/%s", src, e->d_name);
-		mx_fmt(to, sizeof(to), "::/EFI/BOOT/%s",
-		       !strcasecmp(e->d_name, "BOOTX64.efi") ? "BOOTX64.EFI" : e->d_name);
-		char *copy[] = { "mcopy", "-i", img, from, to, NULL };
-		rc = mtools(ctx, copy);
-	}
-	if (d)
-		closedir(d);
-	if (rc)
-		return -1;
-	mx_fmt(ctx->iso, sizeof(ctx->iso), "%s", img);
-	return 0;
+	return mx_esp_medium(ctx, "medium", xenefi_files);
 }

@@ -208,7 +208,8 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 	if (hv->missing[0]) {
 		c->expect = MX_SKIP;
 		mx_fmt(c->expect_reason, sizeof(c->expect_reason), "%s", hv->missing);
-	} else if (mx_xenefi_skip(c, c->expect_reason, sizeof(c->expect_reason))) {
+	} else if (mx_xenefi_skip(c, c->expect_reason, sizeof(c->expect_reason)) ||
+		   mx_bls_skip(cfg, hv->kind, c->expect_reason, sizeof(c->expect_reason))) {
 		c->expect = MX_SKIP;
 	} else if (c->firmware == MX_FW_UEFI && c->config == MX_CFG_LEGACY &&
 		   hv->kind != MX_HV_NONE && hv->kind != MX_HV_BCHV) {
@@ -259,7 +260,7 @@ int mx_plan_build(const struct mx_options *opt, struct mx_plan *plan)
 						plan_cell(opt, plan, k, h, opt->firmwares[f], opt->configs[g]);
 	if (!plan->ncells) { /* only bls was asked for, where it cannot be */
 		fprintf(stderr, "bootchain matrix: no cell to boot: --config bls needs --firmware uefi "
-			"and --hypervisor none or xen-pv\n");
+			"and --hypervisor none, xen-pv or xen-pvh\n");
 		return -1;
 	}
 	return 0;

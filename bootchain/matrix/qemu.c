@@ -62,9 +62,11 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 		push(&b, q->ovmf);
 	}
 	push(&b, q->disk ? "-drive" : "-cdrom");
-	/* the drive's option string lives in storage after the memory size */
+	/* the drive's option string lives in storage after the memory size; snapshot: the
+	 * guest's writes go to a throwaway overlay, so an ESP image in the cache, which other
+	 * cells may boot at once, stays as it was made */
 	if (q->disk && (len <= 16 ||
-			mx_fmt(storage + 16, len - 16, "format=raw,file=%s", q->iso) >= (int)len - 16))
+			mx_fmt(storage + 16, len - 16, "format=raw,snapshot=on,file=%s", q->iso) >= (int)len - 16))
 		return -1;
 	push(&b, q->disk ? storage + 16 : q->iso);
 	if (b.n + 1 > max)

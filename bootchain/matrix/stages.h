@@ -26,6 +26,11 @@ int mx_stage_medium(struct mx_cell_ctx *ctx);
 int mx_stage_boot(struct mx_cell_ctx *ctx);
 /* esp.c: the medium of a xen-efi cell; the xen.efi and xen.cfg settings of its root */
 int mx_stage_esp(struct mx_cell_ctx *ctx);
+/* The medium of a cell booting from an ESP image (bootloader/esp.c) holding what LIST
+ * puts on it; a failure is the cell's reason, after "STAGE: ". */
+struct bl_esp;
+typedef int (*mx_esp_list_fn)(struct mx_cell_ctx *ctx, struct bl_esp *esp, char *err, size_t len);
+int mx_esp_medium(struct mx_cell_ctx *ctx, const char *stage, mx_esp_list_fn list);
 int mx_xenefi_sandbox(struct mx_cell_ctx *ctx, const char *hv_in_root);
 
 /* /etc/sysconfig/kernel in root; hypervisor "" for bare metal. */

@@ -133,6 +133,41 @@ static void add_xenefi(struct run_argv *a, const struct nkp_plan *p, enum nkp_gr
 		add(a, "--remove-args", p->remove_args);
 }
 
+/* the xen.cfg of BLS Xen entries: the section named after the kernel
+ * version, which the entry passes to xen.efi, booting the kernel where it
+ * is. Xen's arguments are on the entry (after "--"), not in options=. */
+static void add_bls_xen(struct run_argv *a, const struct nkp_plan *p, enum nkp_grubby_action action)
+{
+	char *title = NULL;
+	if (asprintf(&title, "TITLE=%s", p->version) < 0)
+		title = NULL;
+	if (action == NKP_REMOVE_KERNEL || (action == NKP_ADD && !p->mbkernel)) { /* a plain entry now: no section */
+		add(a, "--remove-kernel", title);
+		add(a, "--allow-empty", NULL);
+	} else if (action == NKP_UPDATE_KERNEL) {
+		add(a, "--update-kernel", title);
+		if (p->xen_initrd)
+			add(a, "--initrd", p->xen_initrd);
+		if (p->args)
+			add(a, "--args", p->args);
+		if (p->remove_args)
+			add(a, "--remove-args", p->remove_args);
+	} else {
+		add(a, "--add-kernel", p->xen_kernel);
+		if (p->xen_initrd)
+			add(a, "--initrd", p->xen_initrd);
+		/* no template: the entry, not another section, says what boots */
+		add(a, "--title", p->version);
+		/* by name: a section of the user's booting the same kernel stays */
+		add(a, "--remove-kernel", title);
+		if (p->make_default)
+			add(a, "--make-default", NULL);
+		if (p->args)
+			add(a, "--args", p->args);
+	}
+	free(title);
+}
+
 char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
 	struct run_argv a = { 0 };
@@ -141,7 +176,10 @@ char **nkp_grubby_argv(const struct nkp_plan *p, const struct bootcfg *cfg, enum
 	add(&a, "-c", NULL);
 	add(&a, cfg->path, NULL);
 	if (nkp_is_xenefi(cfg)) {
-		add_xenefi(&a, p, action);
+		if (cfg->bls_xen)
+			add_bls_xen(&a, p, action);
+		else
+			add_xenefi(&a, p, action);
 		return run_argv_finish(&a);
 	}
 	if (cfg->is_dir && *p->root)	/* the root's machine-id and os-release */
@@ -194,7 +232,10 @@ static void show_command(char **argv)
 static int run_one(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp_grubby_action action)
 {
 	struct nkp_plan xp = *p;
-	if (nkp_is_xenefi(cfg)) { /* xen.efi boots the copies beside xen.cfg */
+	if (cfg->bls_xen) { /* the kernel where it is, on the partition the entries are on */
+		xp.xen_kernel = nkp_in_root(p->root, p->kernel);
+		xp.xen_initrd = p->initrd ? nkp_in_root(p->root, p->initrd) : NULL;
+	} else if (nkp_is_xenefi(cfg)) { /* xen.efi boots the copies beside xen.cfg */
 		xp.xen_kernel = nkp_xenefi_copy_path(cfg, p->kernel);
 		xp.xen_initrd = p->initrd ? nkp_xenefi_copy_path(cfg, p->initrd) : NULL;
 	}
@@ -225,13 +266,9 @@ static int run_one(const struct nkp_plan *p, const struct bootcfg *cfg, enum nkp
  * .efi beside the multiboot image (xen-4.17-amd64.gz -> xen-4.17-amd64.efi) */
 static bool efi_image_missing(const struct nkp_plan *p, const struct bootcfg *cfg)
 {
-	const char *mb = p->mbkernel;
-	size_t n = strlen(mb);
-	if (n > 3 && !strcmp(mb + n - 3, ".gz"))
-		n -= 3;
-	char *efi = NULL, *host = NULL;
+	char *efi = nkp_hv_efi_image(p->mbkernel, ".efi"), *host = NULL;
 	bool missing = true;
-	if (asprintf(&efi, "%.*s.efi", (int)n, mb) >= 0 && (host = nkp_in_root(p->root, efi)))
+	if (efi && (host = nkp_in_root(p->root, efi)))
 		missing = access(host, R_OK) != 0;
 	if (missing)
 		fprintf(stderr, "new-kernel-pkg: %s: systemd-boot needs %s to start the hypervisor; "

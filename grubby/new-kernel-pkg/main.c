@@ -207,6 +207,9 @@ static int prepare_configs(struct job *j)
 {
 	nkp_find_configs(j->p.root, &j->cfgs);
 	nkp_xenefi_find(j->p.root, j->o->xen_efi_config ? j->o->xen_efi_config : j->s.xen_efi_config, &j->cfgs);
+	/* a removal has no hypervisor chosen: the one configured names the file */
+	nkp_xenefi_find_bls(j->p.root, j->p.mbkernel ? j->p.mbkernel : j->o->multiboot ? j->o->multiboot : j->s.hypervisor,
+			    &j->cfgs);
 	j->p.xen_efi_image = j->o->xen_efi_image ? j->o->xen_efi_image : j->s.xen_efi_image;
 	j->p.xen_efi_args = j->o->mbargs ? j->o->mbargs : j->s.hypervisor_args;
 	if (!j->cfgs.n) {

@@ -93,6 +93,10 @@ struct bootcfg {
 	/* --bls: PATH is the entries directory; grubby writes each file
 	 * atomically and changes none on error, so it is not snapshotted */
 	bool is_dir;
+	/* --xen-efi: the xen.cfg beside the hypervisor's EFI image that a BLS
+	 * entry starting Xen names; its section is named after the kernel
+	 * version and boots the kernel where it is (nothing copied) */
+	bool bls_xen;
 	char *saved;        /* contents before we ran (snapshot) */
 	size_t saved_len;
 	unsigned saved_mode;
@@ -178,6 +182,14 @@ bool nkp_is_xenefi(const struct bootcfg *cfg);
 /* Add ROOT's xen.cfg to C: CONFIGURED (made by the first install when its
  * directory is there), else NKP_XENEFI_CONFIG when it exists. */
 void nkp_xenefi_find(const char *root, const char *configured, struct bootcfgs *c);
+/* With BLS entries in C and a hypervisor HV (its multiboot image), add the
+ * xen.cfg their Xen entries name, beside HV's EFI image, before the BLS
+ * entries (which stay last). */
+void nkp_xenefi_find_bls(const char *root, const char *hv, struct bootcfgs *c);
+/* The EFI image of the hypervisor whose multiboot image is MB, with SUFFIX
+ * in place of ".efi" (/boot/xen-4.17-amd64.gz -> /boot/xen-4.17-amd64.efi,
+ * as Debian ships them, and as grubby --bls names it); malloc'd. */
+char *nkp_hv_efi_image(const char *mb, const char *suffix);
 /* Before grubby runs on it: make a missing xen.cfg (install), copy the kernel,
  * initramfs and xen.efi beside it. 1: skip this config, 0: go on, -1: stop. */
 int nkp_xenefi_prepare(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action);

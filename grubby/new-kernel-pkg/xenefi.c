@@ -44,6 +44,40 @@ out:
 	free(host);
 }
 
+char *nkp_hv_efi_image(const char *mb, const char *suffix)
+{
+	static const char *const packed[] = { ".efi", ".gz", ".xz", ".bz2", ".lzma", ".zst", ".lz4" };
+	size_t n = strlen(mb);
+	for (size_t i = 0; i < sizeof(packed) / sizeof(packed[0]); i++) {
+		size_t k = strlen(packed[i]);
+		if (n > k && !strcmp(mb + n - k, packed[i])) {
+			n -= k;
+			break;
+		}
+	}
+	char *out = NULL;
+	return asprintf(&out, "%.*s%s", (int)n, mb, suffix) < 0 ? NULL : out;
+}
+
+void nkp_xenefi_find_bls(const char *root, const char *hv, struct bootcfgs *c)
+{
+	size_t bls = 0;
+	while (bls < c->n && !c->cfg[bls].is_dir)
+		bls++;
+	if (!hv || !*hv || bls == c->n || c->n >= sizeof(c->cfg) / sizeof(c->cfg[0]))
+		return;
+	/* grubby --bls names it -cfg=\NAME.cfg beside NAME.efi */
+	char *cfg = nkp_hv_efi_image(hv, ".cfg"), *host = cfg ? nkp_in_root(root, cfg) : NULL;
+	free(cfg);
+	if (!host)
+		return;
+	struct stat st;
+	memmove(&c->cfg[bls + 1], &c->cfg[bls], (c->n - bls) * sizeof(c->cfg[0]));
+	c->n++;
+	c->cfg[bls] = (struct bootcfg){ .loader = NKP_XENEFI_LOADER, .path = host, .bls_xen = true,
+					 .missing = stat(host, &st) != 0 };
+}
+
 /* DIR of xen.cfg joined with NAME's last component */
 static char *beside(const struct bootcfg *cfg, const char *name, const char *suffix)
 {
@@ -108,8 +142,51 @@ static const char xenefi_header[] =
 	"# [section] for each kernel and sets default= in [global]; sections of your own\n"
 	"# stay as you write them.\n";
 
+static const char bls_xen_header[] =
+	"# xen.cfg of the boot loader entries (/boot/loader/entries) that start Xen:\n"
+	"# each names its kernel's [section] (the kernel version), which new-kernel-pkg\n"
+	"# adds and removes with the entry; sections of your own stay as you write them.\n";
+
+/* what xen.efi's command line carries as a section name, and grubby writes unchanged */
+static bool section_name_ok(const char *version)
+{
+	for (const char *c = version; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      strchr("._+-", *c)))
+			return false;
+	return *version != '\0';
+}
+
+/* The xen.cfg of BLS Xen entries: its section comes and goes with the entry. */
+static int prepare_bls_xen(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action)
+{
+	if (action == NKP_ADD_DEBUG)
+		return 1;
+	if (action != NKP_ADD || !p->mbkernel)
+		return cfg->missing ? 1 : 0; /* a plain entry now: an old section goes (see grubby.c) */
+	char *efi = nkp_hv_efi_image(p->mbkernel, ".efi"), *host = efi ? nkp_in_root(p->root, efi) : NULL;
+	bool no_efi = !host || access(host, R_OK);
+	free(efi);
+	free(host);
+	if (no_efi)
+		return 1; /* no Xen entry either; the BLS run says why */
+	if (!section_name_ok(p->version)) {
+		fprintf(stderr, "new-kernel-pkg: %s: kernel version %s cannot name a section there (letters, "
+			"digits and ._+- only); nothing changed\n", cfg->path, p->version);
+		return -1;
+	}
+	if (cfg->missing) {
+		if (nkp_create_config(cfg, bls_xen_header))
+			return -1;
+		cfg->created = true;
+	}
+	return 0;
+}
+
 int nkp_xenefi_prepare(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action)
 {
+	if (cfg->bls_xen)
+		return prepare_bls_xen(p, cfg, action);
 	if (action == NKP_REMOVE_KERNEL || action == NKP_ADD_DEBUG)
 		return cfg->missing ? 1 : 0;
 	if (cfg->missing) {
@@ -136,6 +213,8 @@ int nkp_xenefi_prepare(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_g
 
 void nkp_xenefi_cleanup(const struct nkp_plan *p, const struct bootcfg *cfg)
 {
+	if (cfg->bls_xen)
+		return; /* nothing was copied */
 	const char *files[] = { p->kernel, p->initrd };
 	for (size_t i = 0; i < 2; i++) {
 		char *copy = files[i] ? beside(cfg, files[i], "") : NULL;

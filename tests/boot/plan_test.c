@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
+#include "bootchain/matrix/bls.h"
 #include "bootchain/matrix/image.h"
 #include "bootchain/matrix/matrix.h"
 #include "bootchain/matrix/util.h"
@@ -192,8 +193,8 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin")); /* no bchv */
 	assert_int_equal(mx_plan_build(&opt, &plan), 0);
 	/* kernels x hypervisors x firmwares x GRUB config styles; xen-efi only with Xen;
-	 * the bls cells: UEFI, bare metal and Xen (through xen.efi) only */
-	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2 + 2 * 2 * 2 + 2 * 2);
+	 * the bls cells: UEFI only, every hypervisor column (bchv's skipped) */
+	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2 + 2 * 2 * 2 + 2 * 4);
 	int xenefi = 0;
 	for (int i = 0; i < plan.ncells; i++) {
 		const struct mx_cell *c = &plan.cells[i];
@@ -226,13 +227,22 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 			continue;
 		bls++;
 		assert_int_equal(c->firmware, MX_FW_UEFI);
-		assert_true(plan.hvs[c->hv].kind == MX_HV_NONE || plan.hvs[c->hv].kind == MX_HV_XEN_PV);
+		if (plan.hvs[c->hv].kind == MX_HV_BCHV)
+			assert_int_equal(c->expect, MX_SKIP);
 		/* the boot path is what a bls cell proves: dom0 runs `xl list`, no guests */
 		assert_false(c->guests);
 		if (plan.hvs[c->hv].kind == MX_HV_XEN_PV && c->expect == MX_PASS)
 			assert_true(c->stage[MX_ST_TOOLSTACK].planned && c->initramfs == MX_INITRAMFS_DRACUT);
 	}
-	assert_int_equal(bls, 4);
+	assert_int_equal(bls, 8);
+	/* bchv, a multiboot2 image, is what systemd-boot cannot start: skipped saying so */
+	char why[MX_REASON_MAX];
+	assert_true(mx_bls_skip(MX_CFG_BLS, MX_HV_BCHV, why, sizeof(why)));
+	assert_non_null(strstr(why, "not planned: bchv is a multiboot2 image"));
+	assert_false(mx_bls_skip(MX_CFG_BLS, MX_HV_XEN_PVH, why, sizeof(why)));
+	assert_false(mx_bls_skip(MX_CFG_GRUB2, MX_HV_BCHV, why, sizeof(why)));
+	assert_true(mx_bls_cell_possible(MX_FW_UEFI, MX_HV_XEN_PVH));
+	assert_false(mx_bls_cell_possible(MX_FW_BIOS, MX_HV_XEN_PVH));
 	for (int i = 0; i < plan.ncells; i++)
 		if (plan.cells[i].config == MX_CFG_BLS) {
 			mx_cell_name(&plan, &plan.cells[i], name, sizeof(name));

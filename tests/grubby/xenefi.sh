@@ -12,7 +12,7 @@ mkdir -p "$DIR"
 run_case() {  # id input check args...
   local id=$1 input=$2 check=$3; shift 3
   local args=() a
-  for a in "$@"; do a=${a//@ESP@/$ESP}; args+=("${a//@DIR@/$DIR}"); done
+  for a in "$@"; do a=${a//@ESP@/$ESP}; a=${a//@ROOT@/$WORK}; args+=("${a//@DIR@/$DIR}"); done
   cp "$CASES/$input" "$DIR/xen.cfg"
   local out rc
   out=$("$GRUBBY" --xen-efi -c "$DIR/xen.cfg" --bad-image-okay "${args[@]}" 2>"$WORK/err")
@@ -24,7 +24,7 @@ run_case() {  # id input check args...
     error) got=$(cat "$WORK/err"; echo x) ;;
   esac
   got=${got%x}
-  got=${got//$DIR/@DIR@}; got=${got//$ESP/@ESP@}
+  got=${got//$DIR/@DIR@}; got=${got//$ESP/@ESP@}; got=${got//$WORK/@ROOT@}
   if [ -n "${XENEFI_REGENERATE:-}" ]; then printf '%s' "$got" >"$CASES/$id.out"; fi
   if [ "$check" = error ]; then
     if [ $rc -eq 0 ] || ! cmp -s "$CASES/$input" "$DIR/xen.cfg" || [ "$(wc -l <"$WORK/err")" != 1 ]; then
@@ -42,6 +42,16 @@ while IFS=$'\t' read -r -a f; do
   case ${f[0]} in '#'*|id) continue ;; esac
   run_case "${f[@]}"
 done <"$CASES/cases.tsv"
+
+# --root without -c: the system image's /boot/efi/EFI/xen/xen.cfg
+mkdir -p "$WORK/sys/boot/efi/EFI/xen"
+cp "$CASES/qubes.in" "$WORK/sys/boot/efi/EFI/xen/xen.cfg"
+check_eq "xen.cfg: --root alone finds the image's xen.cfg, names paths as the image does" \
+  "/boot/efi/EFI/xen/vmlinuz-4.14.74-1.pvops.qubes.x86_64" \
+  "$("$GRUBBY" --xen-efi --root="$WORK/sys" --default-kernel 2>&1)"
+"$GRUBBY" --xen-efi --root="$WORK/sys" --bad-image-okay --add-kernel=/boot/efi/EFI/xen/vmlinuz-7 --title=7
+check "xen.cfg: --root alone: an add goes into the image's xen.cfg" \
+  grep -qx 'kernel=vmlinuz-7' "$WORK/sys/boot/efi/EFI/xen/xen.cfg"
 
 # untouched lines: every line of the hand-written config outside the sections a
 # change is about stays byte for byte (the whole [debug] section here)

@@ -48,14 +48,52 @@ if [ -e /boot/xen-4.17-amd64.gz ]; then
   echo "stand-in xen.efi" > "$R/boot/xen-4.17-amd64.efi"
   printf 'UPDATEDEFAULT=yes\nDEFAULTKERNEL=kernel\nHYPERVISOR=/boot/xen-4.17-amd64.gz\nHYPERVISOR_ARGS="dom0_mem=1024M"\n' \
     > "$R/etc/sysconfig/kernel"
+  X=$R/boot/xen-4.17-amd64.cfg
+  # a section of the user's own, booting the same kernel: it stays byte for byte
+  printf '# mine\n[mine]\noptions=loglvl=all  # keep\nkernel=vmlinuz-6.1.0-11 root=UUID=0a1b2c3d  "my.opt=a b"\n' > "$X"
+  mine=$(cat "$X")
   "$NKP" --root="$R" --package kernel --install 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
   check_eq "HYPERVISOR: the entry starts xen.efi with the kernel's xen.cfg section" \
     "efi /xen-4.17-amd64.efi|options xen.efi -cfg=\\xen-4.17-amd64.cfg 6.1.0-11 -- dom0_mem=1024M" \
     "$(grep -E '^(efi|options|linux)' "$E/$M-6.1.0-11.conf" | paste -sd'|')"
   check_eq "HYPERVISOR entry made the default" "default $M-6.1.0-11.conf" "$(grep ^default "$R/boot/loader/loader.conf")"
+  check_eq "the section the entry names, in the xen.cfg beside xen.efi" "[6.1.0-11]
+kernel=vmlinuz-6.1.0-11 root=UUID=0a1b2c3d
+ramdisk=initramfs-6.1.0-11.img" "$(awk '/^\[6.1.0-11\]/{p=1;print;next} /^\[/{p=0} p&&NF&&!/^#/' "$X")"
+  check_eq "xen.cfg's default follows the same policy" "default=6.1.0-11" "$(grep '^default=' "$X")"
+  check_eq "the user's section stays byte for byte" "$mine" "$(sed -n '/^# mine/,/^"my.opt/p' "$X" | sed -n '1,4p')"
+  "$NKP" --root="$R" --package kernel --install 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "a reinstall: still one section for the kernel" 1 "$(grep -c '^\[6.1.0-11\]' "$X")"
+  "$NKP" --root="$R" --install 6.1.0-10 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "a second Xen kernel: its section and its entry" "[6.1.0-10]|$M-6.1.0-10.conf" \
+    "$(grep -x '\[6.1.0-10\]' "$X")|$(ls "$E" | grep 6.1.0-10)"
+  check_eq "real grubby reads the section as booting the kernel" "$R/boot/vmlinuz-6.1.0-10" \
+    "$("$BIN/grubby" --xen-efi -c "$X" --info=TITLE=6.1.0-10 | sed -n 's/^kernel=//p')"
+  cp "$E/$M-6.1.0-10.conf" "$T/entry.saved"
+  "$NKP" --root="$R" --update --kernel-args=quiet 6.1.0-10 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "--update: dom0's arguments change in the section" "kernel=vmlinuz-6.1.0-10 root=UUID=0a1b2c3d quiet" \
+    "$(awk '/^\[6.1.0-10\]/{p=1;next} /^\[/{p=0} p&&/^kernel=/' "$X")"
+  check "--update: the Xen entry itself stays" cmp -s "$T/entry.saved" "$E/$M-6.1.0-10.conf"
+  # a failure in the entries puts xen.cfg back too
+  cp "$X" "$T/xen.saved"
+  printf 'title x\ntitle y\n' > "$E/zz-bad.conf"
+  if "$NKP" --root="$R" --install 6.1.0-11 2>"$T/err"; then fail "a malformed entry file fails a Xen install"
+  else cmp -s "$T/xen.saved" "$X" && ok "a failed Xen install leaves xen.cfg as it was" \
+    || { fail "a failed Xen install leaves xen.cfg as it was"; diff "$T/xen.saved" "$X" | sed 's/^/# /'; }; fi
+  rm "$E/zz-bad.conf"
   "$NKP" --root="$R" --remove 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
   check "remove finds the Xen entry by its version" test ! -e "$E/$M-6.1.0-11.conf"
+  check_eq "remove takes its section away, the other kernel's stays" "0 1" \
+    "$(grep -c '^\[6.1.0-11\]' "$X") $(grep -c '^\[6.1.0-10\]' "$X")"
+  check_eq "the user's section still byte for byte" "$mine" "$(sed -n '/^# mine/,/^"my.opt/p' "$X" | sed -n '1,4p')"
+  check "the kernel itself stays in /boot" test -f "$R/boot/vmlinuz-6.1.0-11"
   check_eq "removing the default entry drops the default line" "" "$(grep ^default "$R/boot/loader/loader.conf")"
+  # HYPERVISOR's image gone: a plain entry for the kernel, and its Xen section goes
+  mv "$R/boot/xen-4.17-amd64.gz" "$T/xen.gz"
+  "$NKP" --root="$R" --install 6.1.0-10 2>"$T/err"
+  check_eq "a plain entry again: no section left for it" "0|linux /vmlinuz-6.1.0-10" \
+    "$(grep -c '^\[6.1.0-10\]' "$X")|$(grep ^linux "$E/$M-6.1.0-10.conf")"
+  mv "$T/xen.gz" "$R/boot/xen-4.17-amd64.gz"
   # a hypervisor without an EFI image: the BLS entries are left alone, the run succeeds
   rm "$R/boot/xen-4.17-amd64.efi"
   ls "$E" > "$T/before"
