@@ -101,7 +101,8 @@ static int bls_xen_cfg_section_stub(struct mx_cell_ctx *ctx)
 {
 	const struct mx_kernel *k = &ctx->plan->kernels[ctx->cell->kernel];
 	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
-	char efi[PATH_MAX], base[PATH_MAX], cfg[PATH_MAX + 64], text[2048];
+	char efi[PATH_MAX], base[PATH_MAX], cfg[PATH_MAX + 64], text[2048], kargs[512];
+	mx_cell_kernel_args(ctx, kargs, sizeof(kargs));
 	efi_beside(hv->path, efi, sizeof(efi));
 	mx_fmt(base, sizeof(base), "%s", efi);
 	char *name = basename(base);
@@ -112,7 +113,7 @@ static int bls_xen_cfg_section_stub(struct mx_cell_ctx *ctx)
 	       "[%s]\n"
 	       "kernel=\\vmlinuz-%s %s\n"
 	       "ramdisk=\\initramfs-%s.img\n",
-	       k->version, k->version, mx_kernel_args(hv->kind), k->version);
+	       k->version, k->version, kargs, k->version);
 	if (mx_write_file(cfg, text))
 		return fail(ctx, "cannot write", cfg);
 	return 0;
