@@ -103,7 +103,7 @@ static int build_busybox_image(struct mx_cell_ctx *ctx, const char *out)
  * time limit (dom0-guests.sh reads bootchain.limits=NAME:SECONDS,...). Under bchv, the
  * marker probes bchv's memory (bchv_probe=ADDR:LEN), which Linux lets /dev/mem read
  * only with iomem=relaxed. */
-static void cell_kernel_args(const struct mx_cell_ctx *ctx, char *out, size_t len)
+void mx_cell_kernel_args(const struct mx_cell_ctx *ctx, char *out, size_t len)
 {
 	const struct mx_hypervisor *hv = &ctx->plan->hvs[ctx->cell->hv];
 	int n = mx_fmt(out, len, "%s", mx_kernel_args(hv->kind));
@@ -182,7 +182,7 @@ int mx_stage_install(struct mx_cell_ctx *ctx)
 		return -1;
 	if (!hit && !dracut && !dom0 && build_busybox_image(ctx, image))
 		return -1;
-	cell_kernel_args(ctx, kargs, sizeof(kargs));
+	mx_cell_kernel_args(ctx, kargs, sizeof(kargs));
 	if (mx_new_kernel_pkg(ctx, ctx->root, kargs, dracut && !hit, dracut_args))
 		return -1;
 	if (access(image, R_OK))

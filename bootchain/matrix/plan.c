@@ -231,10 +231,10 @@ static void plan_cell(const struct mx_options *opt, struct mx_plan *plan, int k,
 				       ? MX_INITRAMFS_DRACUT : MX_INITRAMFS_BUSYBOX;
 	bool xen = hv->kind == MX_HV_XEN_PV || hv->kind == MX_HV_XEN_PVH;
 	/* guests need a dom0 that boots: not in cells expected to fail, nor with a kernel
-	 * that cannot be dom0 anywhere */
+	 * that cannot be dom0 anywhere. Every config style boots the same dom0 image:
+	 * guests and their disks are inside it, the medium only carries it. */
 	c->guests = GUESTS_READY && !opt->root[0] && !opt->no_guests && xen && kern->dom0_capable &&
-		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS &&
-		    cfg != MX_CFG_XENEFI && cfg != MX_CFG_BLS; /* the marker proves the path; guests are grub2's cells' */
+		    opt->initramfs == MX_INITRAMFS_AUTO && c->expect == MX_PASS;
 	if (c->guests)
 		c->initramfs = MX_INITRAMFS_DOM0;
 	c->run_xl = !opt->root[0] && xen &&

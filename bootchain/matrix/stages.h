@@ -52,6 +52,8 @@ void mx_cell_run(const struct mx_options *opt, const struct mx_plan *plan, struc
  * when mkinitrd); -1 with the cell's reason set. */
 int mx_new_kernel_pkg(struct mx_cell_ctx *ctx, const char *root, const char *kernel_args,
 		      bool mkinitrd, const char *dracut_args);
+/* install.c: the kernel arguments of the cell's entry (with guests: the stages' limits). */
+void mx_cell_kernel_args(const struct mx_cell_ctx *ctx, char *out, size_t len);
 /* install.c: the marker script and the dracut arguments that put it in an image. */
 void mx_marker_path(const struct mx_options *opt, char *out, size_t len);
 /* install.c: the static probe the marker runs in dom0 (bootchain-dom0-probe). */

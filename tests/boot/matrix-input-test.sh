@@ -79,6 +79,17 @@ if [ -n "$kernel" ]; then
 		fail "--config bls: UEFI cells for bare metal, Xen PV and PVH, bchv's skipped saying why"
 		printf '%s\n' "$list" | sed 's/^/#   /'
 	fi
+	# the GRUB-less styles serve guests too: the same dom0 image, the same stages
+	list=$("$bc" matrix --list --output "$out" --kernel "$kernel" --hypervisor xen-pv \
+		--hypervisor xen-pvh --firmware uefi --config xen-efi --config bls 2>&1)
+	if [[ $list == *"-xen-pv-uefi-xen-efi"$'\n'"  boot"$'\n'"  toolstack"$'\n'"  pv-guest"* &&
+	      $list == *"-xen-pv-uefi-bls"$'\n'"  boot"$'\n'"  toolstack"$'\n'"  pv-guest"* &&
+	      $list == *"-xen-pvh-uefi-xen-efi"*"  pvgrub-guest"* && $list == *"3 cells, 24 stages"* ]]; then
+		ok "--config xen-efi and bls: Xen dom0 cells list the toolstack and guest stages"
+	else
+		fail "--config xen-efi and bls: Xen dom0 cells list the toolstack and guest stages"
+		printf '%s\n' "$list" | sed 's/^/#   /'
+	fi
 	expect_error "bls where it cannot be" "--config bls" "needs --firmware uefi" \
 		--kernel "$kernel" --firmware bios --config bls
 	expect_error "root without BLS entries" "$tmp/boot/loader/entries" "no boot-loader config" \

@@ -195,7 +195,7 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	/* kernels x hypervisors x firmwares x GRUB config styles; xen-efi only with Xen;
 	 * the bls cells: UEFI only, every hypervisor column (bchv's skipped) */
 	assert_int_equal(plan.ncells, 2 * 4 * 2 * 2 + 2 * 2 * 2 + 2 * 4);
-	int xenefi = 0;
+	int xenefi = 0, xenefi_guests = 0;
 	for (int i = 0; i < plan.ncells; i++) {
 		const struct mx_cell *c = &plan.cells[i];
 		if (c->config != MX_CFG_XENEFI)
@@ -208,11 +208,17 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 			assert_int_equal(c->expect, MX_SKIP);
 			assert_non_null(strstr(c->expect_reason, "UEFI"));
 		}
-		/* the marker of a busybox dom0 proves the path; no guests there */
-		assert_false(c->guests);
-		assert_int_equal(c->initramfs, MX_INITRAMFS_BUSYBOX);
+		/* where dom0 is expected to boot it boots the guest-serving dom0 image and runs
+		 * every stage, as in the GRUB cells; elsewhere the busybox marker is enough */
+		bool serves = c->expect == MX_PASS && plan.kernels[c->kernel].dom0_capable;
+		xenefi_guests += serves;
+		assert_int_equal(c->guests, serves);
+		assert_int_equal(c->initramfs, serves ? MX_INITRAMFS_DOM0 : MX_INITRAMFS_BUSYBOX);
+		for (int s = 0; s < MX_STAGES; s++)
+			assert_int_equal(c->stage[s].planned, s == MX_ST_BOOT || serves);
 	}
 	assert_int_equal(xenefi, 8);
+	assert_int_equal(xenefi_guests, 2); /* the dom0 kernel under UEFI, Xen PV and PVH */
 	char name[256];
 	for (int i = 0; i < plan.ncells; i++)
 		if (plan.cells[i].config == MX_CFG_XENEFI) {
@@ -220,7 +226,7 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 			assert_non_null(strstr(name, "-xen-efi"));
 			break;
 		}
-	int bls = 0;
+	int bls = 0, bls_guests = 0;
 	for (int i = 0; i < plan.ncells; i++) {
 		const struct mx_cell *c = &plan.cells[i];
 		if (c->config != MX_CFG_BLS)
@@ -229,12 +235,18 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 		assert_int_equal(c->firmware, MX_FW_UEFI);
 		if (plan.hvs[c->hv].kind == MX_HV_BCHV)
 			assert_int_equal(c->expect, MX_SKIP);
-		/* the boot path is what a bls cell proves: dom0 runs `xl list`, no guests */
-		assert_false(c->guests);
-		if (plan.hvs[c->hv].kind == MX_HV_XEN_PV && c->expect == MX_PASS)
-			assert_true(c->stage[MX_ST_TOOLSTACK].planned && c->initramfs == MX_INITRAMFS_DRACUT);
+		/* a Xen dom0 that is expected to boot serves guests here too */
+		bool xen = plan.hvs[c->hv].kind == MX_HV_XEN_PV || plan.hvs[c->hv].kind == MX_HV_XEN_PVH;
+		bool serves = xen && c->expect == MX_PASS && plan.kernels[c->kernel].dom0_capable;
+		bls_guests += serves;
+		assert_int_equal(c->guests, serves);
+		if (serves)
+			assert_true(c->stage[MX_ST_TOOLSTACK].planned &&
+				    c->stage[MX_ST_PVGRUB_GUEST].planned &&
+				    c->initramfs == MX_INITRAMFS_DOM0);
 	}
 	assert_int_equal(bls, 8);
+	assert_int_equal(bls_guests, 2); /* the dom0 kernel, Xen PV and PVH */
 	/* bchv, a multiboot2 image, is what systemd-boot cannot start: skipped saying so */
 	char why[MX_REASON_MAX];
 	assert_true(mx_bls_skip(MX_CFG_BLS, MX_HV_BCHV, why, sizeof(why)));
@@ -295,6 +307,21 @@ static void plan_defaults_cross_kernels_and_hypervisors(void **state)
 	}
 	assert_int_equal(dracut, 1);
 	assert_int_equal(toolstack, 1);
+
+	/* --no-guests in the GRUB-less styles: xen-efi boots the busybox marker, bls's Xen
+	 * PV dom0 the dracut image that runs `xl list` */
+	assert_int_equal(parse(&opt, (const char *const[]){ "--firmware", "uefi", "--config", "xen-efi",
+				"--config", "bls", "--no-guests", NULL }), 0);
+	snprintf(opt.boot_dir, sizeof(opt.boot_dir), "%s", in_dir("boot"));
+	snprintf(opt.tools, sizeof(opt.tools), "%s", in_dir("bin"));
+	assert_int_equal(mx_plan_build(&opt, &plan), 0);
+	for (int i = 0; i < plan.ncells; i++) {
+		const struct mx_cell *c = &plan.cells[i];
+		assert_false(c->guests);
+		assert_false(c->stage[MX_ST_PV_GUEST].planned);
+		if (c->config == MX_CFG_XENEFI)
+			assert_int_equal(c->initramfs, MX_INITRAMFS_BUSYBOX);
+	}
 }
 
 static void plan_quick_and_bad_input(void **state)
