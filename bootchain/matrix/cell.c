@@ -66,8 +66,6 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 		.doing_len = sizeof(ctx->cell->doing),
 		/* the PVH guest runs inside dom0's QEMU: it needs nested paging there */
 		.svm = ctx->cell->guests,
-		/* a second CPU (QEMU runs one thread each) lets a guest boot while dom0 works */
-		.cpus = ctx->cell->guests ? 2 : 1,
 		/* xen-efi and bls boot an ESP image, not a CD */
 		.disk = ctx->cell->config == MX_CFG_XENEFI || ctx->cell->config == MX_CFG_BLS,
 	};

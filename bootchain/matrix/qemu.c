@@ -52,13 +52,6 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 	push(&b, storage);
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
 		push(&b, common[i]);
-	if (q->cpus > 1) {
-		/* in storage between the memory size and the drive's options */
-		if (len <= 16 || mx_fmt(storage + 8, 8, "%d", q->cpus) >= 8)
-			return -1;
-		push(&b, "-smp");
-		push(&b, storage + 8);
-	}
 	if (pvh) {
 		/* Xen refuses a PVH dom0 without an IOMMU */
 		push(&b, "-device");

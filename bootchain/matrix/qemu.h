@@ -15,7 +15,6 @@ struct mx_qemu_spec {
 	char *doing;            /* when set: the stage dom0 is in, updated as it runs */
 	size_t doing_len;
 	bool svm;               /* offer SVM with nested paging (PVH guests need it) */
-	int cpus;               /* -smp; 0 or 1: one CPU */
 };
 
 /* argv of QEMU for spec (strings kept in storage); returns argc or -1. */

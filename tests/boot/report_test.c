@@ -227,14 +227,6 @@ static void qemu_command_lines(void **state)
 	assert_true(has_pair(argv, "-cdrom", "/x.iso"));
 	assert_true(has_pair(argv, "-m", "1024"));
 	assert_false(has_pair(argv, "-device", "amd-iommu"));
-	for (int i = 0; argv[i]; i++)
-		assert_string_not_equal(argv[i], "-smp");
-	/* cells with guests: two CPUs, the memory size left as it was */
-	q.cpus = 2;
-	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
-	assert_true(has_pair(argv, "-smp", "2"));
-	assert_true(has_pair(argv, "-m", "1024"));
-	q.cpus = 0;
 	q.hv = MX_HV_XEN_PVH;
 	q.firmware = MX_FW_UEFI;
 	q.ovmf = "/ovmf.fd";

@@ -163,7 +163,7 @@ create_guest() { # create_guest NAME TYPE MEMORY MAC [KERNEL]
 	run xl create "/etc/xen/$1.cfg"
 }
 # Create NAME in the background, within its own stage's limit from now, so that it boots
-# while the stages before its own run (dom0 and the guests have a CPU each).
+# while the stages before its own run: their waits (for xl, for the PV guest) overlap it.
 # create_guest's status and $detail go to /tmp/NAME.created for guest_created.
 create_in_background() { # create_in_background STAGE NAME TYPE MEMORY MAC
 	st=$1
