@@ -77,7 +77,7 @@ stage() {
 
 left() { awk -v d="$deadline" -v n="$(now)" 'BEGIN { l = d - n; printf "%d", l < 1 ? 1 : l }'; }
 # run CMD... within the stage's time left; on failure $detail gets its last line
-RUNLOG=/tmp/run.log # its output (a guest created in the background has its own)
+RUNLOG=/tmp/run.log # its output
 run() {
 	step "$*"
 	timeout "$(left)" "$@" >"$RUNLOG" 2>&1 && step "$1 $2 done" && return 0
@@ -162,29 +162,6 @@ create_guest() { # create_guest NAME TYPE MEMORY MAC [KERNEL]
 	guest_cfg "$1" "$2" "$3" "$4" "$disk" "$5"
 	run xl create "/etc/xen/$1.cfg"
 }
-# Create NAME in the background, within its own stage's limit from now, so that it boots
-# while the stages before its own run: their waits (for xl, for the PV guest) overlap it.
-# create_guest's status and $detail go to /tmp/NAME.created for guest_created.
-create_in_background() { # create_in_background STAGE NAME TYPE MEMORY MAC
-	st=$1
-	shift
-	: >"/tmp/$1.started"
-	(
-		deadline=$(awk -v n="$(now)" -v l="$(limit "$st")" 'BEGIN { printf "%d", n + l }')
-		RUNLOG=/tmp/run-$1.log detail=
-		create_guest "$@"
-		s=$?
-		printf '%s %s\n' "$s" "$detail" >"/tmp/$1.created.tmp"
-		mv "/tmp/$1.created.tmp" "/tmp/$1.created"
-	) &
-}
-guest_created() { # guest_created NAME: wait for its background creation; its status
-	while [ ! -e "/tmp/$1.created" ] && [ "$(left)" -gt 1 ]; do sleep 1; done
-	[ -e "/tmp/$1.created" ] ||
-		{ detail="xl create $1 (in the background): no end within the stage's time limit"; return 1; }
-	read -r s detail <"/tmp/$1.created"
-	return "$s"
-}
 boot_guest() { create_guest "$@" && check_guest "$1" "$5"; }
 # check_guest NAME [PVGRUB]: NAME's marker line; the domid is dom0's
 check_guest() {
@@ -208,16 +185,7 @@ ended_badly() {
 	return 1
 }
 
-PV_GUEST="pv pv 256 00:16:3e:00:00:01"
-PVH_GUEST="pvh pvh 128 00:16:3e:00:00:02"
-# The PVH guest is created as soon as the PV guest is: it boots while the PV guest's
-# stages run (`xl create` and `xl restore` take xl's lock in turn).
-pv_guest() {
-	create_guest $PV_GUEST || { ended_badly pv 1; return 1; }
-	create_in_background pvh-guest $PVH_GUEST
-	check_guest pv
-	ended_badly pv $?
-}
+pv_guest() { boot_guest pv pv 256 00:16:3e:00:00:01; ended_badly pv $?; }
 
 save_restore() {
 	before=$(field "$(last_tick pv)" n)
@@ -255,14 +223,7 @@ balloon() {
 	return 1
 }
 
-pvh_guest() {
-	if [ -e /tmp/pvh.started ]; then
-		guest_created pvh && check_guest pvh
-	else # the PV guest's stage did not get to start it
-		boot_guest $PVH_GUEST
-	fi
-	ended_badly pvh $?
-}
+pvh_guest() { boot_guest pvh pvh 128 00:16:3e:00:00:02; ended_badly pvh $?; }
 
 pvgrub_guest() {
 	boot_guest pvgrub pv 192 00:16:3e:00:00:03 /usr/lib/grub-xen/grub-x86_64-xen.bin
