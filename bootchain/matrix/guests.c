@@ -20,7 +20,8 @@
 /* as GUEST_ARGS in scripts/dom0-guests.sh (why there), and the mark of this entry */
 #define PVGRUB_KERNEL_ARGS \
 	"console=hvc0 panic=-1 no_timer_check quiet cryptomgr.notests init_on_alloc=0 rodata=off " \
-	"bootchain.pvgrub=1"
+	"ipv6.disable=1 mitigations=off xen_scrub_pages=0 " \
+	"initcall_blacklist=init_kprobe_trace,crypto_kdf108_init,blake2s_mod_init bootchain.pvgrub=1"
 
 /* insmod order of dom0's drivers (dependencies are put first on their own) */
 static const char *const dom0_modules[] = {
