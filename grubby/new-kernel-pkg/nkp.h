@@ -97,6 +97,9 @@ struct bootcfg {
 	 * entry starting Xen names; its section is named after the kernel
 	 * version and boots the kernel where it is (nothing copied) */
 	bool bls_xen;
+	/* bls_xen found with no hypervisor configured: edited only to take
+	 * away a section named after the kernel, if it has one */
+	bool left;
 	char *saved;        /* contents before we ran (snapshot) */
 	size_t saved_len;
 	unsigned saved_mode;
@@ -184,7 +187,8 @@ bool nkp_is_xenefi(const struct bootcfg *cfg);
 void nkp_xenefi_find(const char *root, const char *configured, struct bootcfgs *c);
 /* With BLS entries in C and a hypervisor HV (its multiboot image), add the
  * xen.cfg their Xen entries name, beside HV's EFI image, before the BLS
- * entries (which stay last). */
+ * entries (which stay last). With no HV, add each NAME.cfg beside a
+ * NAME.efi in /boot (marked left), so a kernel's section goes with it. */
 void nkp_xenefi_find_bls(const char *root, const char *hv, struct bootcfgs *c);
 /* The EFI image of the hypervisor whose multiboot image is MB, with SUFFIX
  * in place of ".efi" (/boot/xen-4.17-amd64.gz -> /boot/xen-4.17-amd64.efi,

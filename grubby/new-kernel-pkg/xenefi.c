@@ -2,6 +2,7 @@
  * files xen.efi needs beside it. xen.efi reads only from the EFI system
  * partition, so the kernel and initramfs are copied into xen.cfg's
  * directory (and removed with the entry), and xen.efi itself when asked. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -59,23 +60,68 @@ char *nkp_hv_efi_image(const char *mb, const char *suffix)
 	return asprintf(&out, "%.*s%s", (int)n, mb, suffix) < 0 ? NULL : out;
 }
 
+static const char bls_xen_header[] =
+	"# xen.cfg of the boot loader entries (/boot/loader/entries) that start Xen:\n"
+	"# each names its kernel's [section] (the kernel version), which new-kernel-pkg\n"
+	"# adds and removes with the entry; sections of your own stay as you write them.\n";
+
+/* Puts HOST, a xen.cfg of BLS Xen entries, before the BLS entries at BLS. */
+static void insert_bls_xen(struct bootcfgs *c, size_t bls, char *host, bool left)
+{
+	struct stat st;
+	if (c->n >= sizeof(c->cfg) / sizeof(c->cfg[0])) {
+		free(host);
+		return;
+	}
+	memmove(&c->cfg[bls + 1], &c->cfg[bls], (c->n - bls) * sizeof(c->cfg[0]));
+	c->n++;
+	c->cfg[bls] = (struct bootcfg){ .loader = NKP_XENEFI_LOADER, .path = host, .bls_xen = true,
+					 .left = left, .missing = stat(host, &st) != 0 };
+}
+
+/* With no hypervisor configured now, the files one configured earlier left:
+ * each NAME.cfg in /boot beside a NAME.efi, so a kernel's section goes with
+ * it even after HYPERVISOR= was emptied. */
+static void find_left_bls_xen(const char *root, struct bootcfgs *c, size_t bls)
+{
+	char *boot = nkp_in_root(root, "/boot");
+	DIR *d = boot ? opendir(boot) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char *cfg = NULL, *efi = NULL;
+		if (n <= 4 || strcmp(de->d_name + n - 4, ".cfg") ||
+		    asprintf(&cfg, "%s/%s", boot, de->d_name) < 0)
+			continue;
+		if (asprintf(&efi, "%s/%.*s.efi", boot, (int)(n - 4), de->d_name) >= 0 &&
+		    !access(efi, R_OK)) {
+			insert_bls_xen(c, bls, cfg, true);
+			cfg = NULL;
+		}
+		free(efi);
+		free(cfg);
+	}
+	if (d)
+		closedir(d);
+	free(boot);
+}
+
 void nkp_xenefi_find_bls(const char *root, const char *hv, struct bootcfgs *c)
 {
 	size_t bls = 0;
 	while (bls < c->n && !c->cfg[bls].is_dir)
 		bls++;
-	if (!hv || !*hv || bls == c->n || c->n >= sizeof(c->cfg) / sizeof(c->cfg[0]))
+	if (bls == c->n)
 		return;
+	if (!hv || !*hv) {
+		find_left_bls_xen(root, c, bls);
+		return;
+	}
 	/* grubby --bls names it -cfg=\NAME.cfg beside NAME.efi */
 	char *cfg = nkp_hv_efi_image(hv, ".cfg"), *host = cfg ? nkp_in_root(root, cfg) : NULL;
 	free(cfg);
-	if (!host)
-		return;
-	struct stat st;
-	memmove(&c->cfg[bls + 1], &c->cfg[bls], (c->n - bls) * sizeof(c->cfg[0]));
-	c->n++;
-	c->cfg[bls] = (struct bootcfg){ .loader = NKP_XENEFI_LOADER, .path = host, .bls_xen = true,
-					 .missing = stat(host, &st) != 0 };
+	if (host)
+		insert_bls_xen(c, bls, host, false);
 }
 
 /* DIR of xen.cfg joined with NAME's last component */
@@ -142,11 +188,6 @@ static const char xenefi_header[] =
 	"# [section] for each kernel and sets default= in [global]; sections of your own\n"
 	"# stay as you write them.\n";
 
-static const char bls_xen_header[] =
-	"# xen.cfg of the boot loader entries (/boot/loader/entries) that start Xen:\n"
-	"# each names its kernel's [section] (the kernel version), which new-kernel-pkg\n"
-	"# adds and removes with the entry; sections of your own stay as you write them.\n";
-
 /* what xen.efi's command line carries as a section name, and grubby writes unchanged */
 static bool section_name_ok(const char *version)
 {
@@ -158,10 +199,27 @@ static bool section_name_ok(const char *version)
 }
 
 /* The xen.cfg of BLS Xen entries: its section comes and goes with the entry. */
+/* Whether PATH has a line "[NAME]". */
+static bool has_section(const char *path, const char *name)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, n = strlen(name);
+	bool found = false;
+	while (f && !found && getline(&line, &cap, f) >= 0)
+		found = line[0] == '[' && !strncmp(line + 1, name, n) && line[n + 1] == ']';
+	free(line);
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static int prepare_bls_xen(const struct nkp_plan *p, struct bootcfg *cfg, enum nkp_grubby_action action)
 {
 	if (action == NKP_ADD_DEBUG)
 		return 1;
+	if (cfg->left) /* no hypervisor now: only the kernel's old section goes */
+		return action == NKP_UPDATE_KERNEL || !has_section(cfg->path, p->version) ? 1 : 0;
 	if (action != NKP_ADD || !p->mbkernel)
 		return cfg->missing ? 1 : 0; /* a plain entry now: an old section goes (see grubby.c) */
 	char *efi = nkp_hv_efi_image(p->mbkernel, ".efi"), *host = efi ? nkp_in_root(p->root, efi) : NULL;

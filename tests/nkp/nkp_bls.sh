@@ -94,6 +94,19 @@ ramdisk=initramfs-6.1.0-11.img" "$(awk '/^\[6.1.0-11\]/{p=1;print;next} /^\[/{p=
   check_eq "a plain entry again: no section left for it" "0|linux /vmlinuz-6.1.0-10" \
     "$(grep -c '^\[6.1.0-10\]' "$X")|$(grep ^linux "$E/$M-6.1.0-10.conf")"
   mv "$T/xen.gz" "$R/boot/xen-4.17-amd64.gz"
+  # HYPERVISOR= emptied after a Xen install: the kernel's section still goes with it
+  "$NKP" --root="$R" --install 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "a Xen install again: its section" 1 "$(grep -c '^\[6.1.0-11\]' "$X")"
+  cp "$R/etc/sysconfig/kernel" "$T/sysconfig.xen"
+  printf 'UPDATEDEFAULT=yes\nDEFAULTKERNEL=kernel\nHYPERVISOR=\n' > "$R/etc/sysconfig/kernel"
+  cp "$X" "$T/xen.saved"
+  "$NKP" --root="$R" --update 6.1.0-10 --kernel-args=quiet 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check "HYPERVISOR= emptied, --update of another kernel: xen.cfg untouched" cmp -s "$T/xen.saved" "$X"
+  "$NKP" --root="$R" --remove 6.1.0-11 2>"$T/err" || sed 's/^/# /' "$T/err"
+  check_eq "HYPERVISOR= emptied, then remove: the entry and its section go" "0|0" \
+    "$(ls "$E" | grep -c 6.1.0-11)|$(grep -c '^\[6.1.0-11\]' "$X")"
+  check_eq "and the user's section stays byte for byte" "$mine" "$(sed -n '/^# mine/,/^"my.opt/p' "$X" | sed -n '1,4p')"
+  cp "$T/sysconfig.xen" "$R/etc/sysconfig/kernel"
   # a hypervisor without an EFI image: the BLS entries are left alone, the run succeeds
   rm "$R/boot/xen-4.17-amd64.efi"
   ls "$E" > "$T/before"
