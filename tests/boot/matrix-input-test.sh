@@ -84,7 +84,9 @@ if [ -n "$kernel" ]; then
 		--hypervisor xen-pvh --firmware uefi --config xen-efi --config bls 2>&1)
 	if [[ $list == *"-xen-pv-uefi-xen-efi"$'\n'"  boot"$'\n'"  toolstack"$'\n'"  pv-guest"* &&
 	      $list == *"-xen-pv-uefi-bls"$'\n'"  boot"$'\n'"  toolstack"$'\n'"  pv-guest"* &&
-	      $list == *"-xen-pvh-uefi-xen-efi"*"  pvgrub-guest"* && $list == *"3 cells, 24 stages"* ]]; then
+	      $list == *"-xen-pvh-uefi-xen-efi"*"  pvgrub-guest"* &&
+	      $list == *"-xen-pvh-uefi-bls"$'\n'"  boot"$'\n'"  toolstack"$'\n'"  pv-guest"* &&
+	      $list == *"4 cells, 32 stages"* ]]; then
 		ok "--config xen-efi and bls: Xen dom0 cells list the toolstack and guest stages"
 	else
 		fail "--config xen-efi and bls: Xen dom0 cells list the toolstack and guest stages"
