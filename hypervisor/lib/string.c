@@ -5,8 +5,17 @@ void *bc_memcpy(void *dst, const void *src, size_t n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
-	/* word copies when both are aligned: decompressors copy a lot */
+	/* word copies when both are aligned: decompressors and the dom0 loader
+	 * copy a lot, four words a turn (fewer branches on an emulated CPU) */
 	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 32; n -= 32, d += 32, s += 32) {
+			u64 a = ((const u64 *)s)[0], b = ((const u64 *)s)[1];
+			u64 c = ((const u64 *)s)[2], e = ((const u64 *)s)[3];
+			((u64 *)d)[0] = a;
+			((u64 *)d)[1] = b;
+			((u64 *)d)[2] = c;
+			((u64 *)d)[3] = e;
+		}
 		for (; n >= 8; n -= 8, d += 8, s += 8)
 			*(u64 *)d = *(const u64 *)s;
 	}
