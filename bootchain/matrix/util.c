@@ -127,6 +127,15 @@ int mx_copy_file(const char *from, const char *to)
 	return rc;
 }
 
+int mx_write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	size_t put = fwrite(data, 1, len, f);
+	return fclose(f) || put != len ? -1 : 0;
+}
+
 int mx_write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");

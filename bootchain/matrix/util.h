@@ -18,6 +18,7 @@ int mx_mkdir_p(const char *path);
 int mx_rm_rf(const char *path);
 int mx_copy_file(const char *from, const char *to);
 int mx_write_file(const char *path, const char *text);
+int mx_write_bytes(const char *path, const void *data, size_t len);
 /* Whole file into a malloc'd NUL-terminated buffer; NULL on error. */
 char *mx_read_file(const char *path, size_t *len);
 /* The last non-empty line of a file (a tool's final complaint), or "". */

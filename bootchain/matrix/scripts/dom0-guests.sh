@@ -46,10 +46,13 @@ limit() { # limit NAME: this stage's limit in seconds (from bootchain.limits=)
 		sed -n "s/^$1://p")
 	echo "${l:-120}"
 }
-now() { cut -d' ' -f1 /proc/uptime; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# The clock and the time left are read with shell builtins into variables: under TCG each
+# process a PV dom0 starts costs it tens of milliseconds, taken from the guests it serves,
+# and the waits below look once a second.
+clock() { read -r UPTIME _ </proc/uptime; } # $UPTIME: seconds since boot, e.g. 12.34
+elapsed() { awk -v a="$1" -v b="$UPTIME" 'BEGIN { printf "%.1f", b - a }'; }
 # step WHAT: dom0's uptime at a step of a stage, for reading where a stage's time goes
-step() { echo "BOOTCHAIN-STEP t=$(now) $*"; }
+step() { clock; echo "BOOTCHAIN-STEP t=$UPTIME $*"; }
 
 # stage NAME FUNCTION [NEEDS...]: run FUNCTION unless a needed stage did not pass.
 # FUNCTION sets $detail and returns 0 (PASS) or not (FAIL).
@@ -63,8 +66,9 @@ stage() {
 			return
 		fi
 	done
-	start=$(now)
-	deadline=$(awk -v a="$start" -v l="$(limit "$name")" 'BEGIN { printf "%d", a + l }')
+	clock
+	start=$UPTIME
+	deadline=$((${start%.*} + $(limit "$name")))
 	detail=
 	if $fn; then
 		verdict=PASS
@@ -72,15 +76,22 @@ stage() {
 	else
 		verdict=FAIL
 	fi
+	clock
 	echo "BOOTCHAIN-STAGE name=$name verdict=$verdict time=$(elapsed "$start") detail=$detail"
 }
 
-left() { awk -v d="$deadline" -v n="$(now)" 'BEGIN { l = d - n; printf "%d", l < 1 ? 1 : l }'; }
+# $LEFT: whole seconds left of the stage's limit, at least 1
+left() {
+	clock
+	LEFT=$((deadline - ${UPTIME%.*}))
+	[ "$LEFT" -ge 1 ] || LEFT=1
+}
 # run CMD... within the stage's time left; on failure $detail gets its last line
 RUNLOG=/tmp/run.log # its output
 run() {
 	step "$*"
-	timeout "$(left)" "$@" >"$RUNLOG" 2>&1 && step "$1 $2 done" && return 0
+	left
+	timeout "$LEFT" "$@" >"$RUNLOG" 2>&1 && step "$1 $2 done" && return 0
 	# the first error is the cause (libxl then reports its clean-up failing too)
 	why=$(grep -m1 'error' "$RUNLOG")
 	[ -n "$why" ] || why=$(grep -v '^ *$' "$RUNLOG" | tail -1)
@@ -90,7 +101,7 @@ run() {
 }
 # wait_for GUEST PATTERN: until the guest's console log has PATTERN (within the limit)
 wait_for() {
-	while [ "$(left)" -gt 1 ]; do
+	while left && [ "$LEFT" -gt 1 ]; do
 		grep -q "$2" "$CON/guest-$1.log" 2>/dev/null && step "$1: '$2' seen" && return 0
 		sleep 1
 	done
@@ -142,7 +153,7 @@ type = "$2"
 memory = $3
 maxmem = $3
 vcpus = 1
-kernel = "${6:-/guest/vmlinuz}"
+kernel = "${6:-/guest/kernel}"
 $([ -z "$6" ] && echo 'ramdisk = "/guest/initrd.gz"')
 $([ -z "$6" ] && echo "extra = \"$GUEST_ARGS\"")
 disk = [ 'phy:$5,xvda,w' ]
@@ -185,14 +196,17 @@ ended_badly() {
 	return 1
 }
 
-pv_guest() { boot_guest pv pv 256 00:16:3e:00:00:01; ended_badly pv $?; }
+# The PV guest's memory, and what the balloon stage sets it to: xl save writes (and xl
+# restore reads back) every page the guest has then, page by page through dom0
+PV_MB=192 BALLOON_MB=96
+pv_guest() { boot_guest pv pv $PV_MB 00:16:3e:00:00:01; ended_badly pv $?; }
 
 save_restore() {
 	before=$(field "$(last_tick pv)" n)
 	run xl save pv /var/lib/xen/pv.save || return 1
 	run xl restore /var/lib/xen/pv.save || return 1
 	rm -f /var/lib/xen/pv.save
-	while [ "$(left)" -gt 1 ]; do
+	while left && [ "$LEFT" -gt 1 ]; do
 		after=$(field "$(last_tick pv)" n)
 		if [ -n "$after" ] && [ "$after" -gt $((before + 1)) ]; then
 			detail="counter $before at save, $after after restore (domid $(xl domid pv))"
@@ -206,20 +220,21 @@ save_restore() {
 
 balloon() {
 	m0=$(field "$(last_tick pv)" mem)
-	run xl mem-set pv 128m || return 1
+	run xl mem-set pv ${BALLOON_MB}m || return 1
 	# the guest's view first, then xl's: each xl run costs dom0 seconds under TCG
-	while [ "$(left)" -gt 1 ]; do
+	while left && [ "$LEFT" -gt 1 ]; do
 		m1=$(field "$(last_tick pv)" mem)
-		if [ -n "$m1" ] && [ "$m1" -le $((m0 - 100000)) ]; then
+		# the guest gave back at least three quarters of what it was asked to
+		if [ -n "$m1" ] && [ "$m1" -le $((m0 - (PV_MB - BALLOON_MB) * 768)) ]; then
 			xl_mem=$(xl list pv 2>/dev/null | awk 'NR == 2 { print $3 }')
-			[ "${xl_mem:-999}" -le 128 ] || { sleep 1; continue; }
+			[ "${xl_mem:-999}" -le $BALLOON_MB ] || { sleep 1; continue; }
 			detail="xl list ${xl_mem} MiB; guest MemTotal $m0 -> $m1 kB"
 			return 0
 		fi
 		sleep 1
 	done
 	[ -n "$xl_mem" ] || xl_mem=$(xl list pv 2>/dev/null | awk 'NR == 2 { print $3 }')
-	detail="after mem-set 128m: xl list ${xl_mem:-?} MiB, guest MemTotal $m0 -> ${m1:-?} kB"
+	detail="after mem-set ${BALLOON_MB}m: xl list ${xl_mem:-?} MiB, guest MemTotal $m0 -> ${m1:-?} kB"
 	return 1
 }
 
@@ -236,7 +251,8 @@ pvgrub_guest() {
 		esac
 	fi
 	ended_badly pvgrub $s || return 1
-	l=$(left)
+	left
+	l=$LEFT
 	[ "$l" -gt 60 ] && l=60
 	timeout "$l" xl shutdown -w pvgrub >/dev/null 2>&1 && return 0
 	xl destroy pvgrub >/dev/null 2>&1
@@ -253,7 +269,8 @@ running() { echo "$1" | awk 'NR > 2 && $5 !~ /s/ { print $1 }'; }
 # is destroyed.
 shutdown_guests() {
 	ended= destroyed= asked=$(guests)
-	l=$(left)
+	left
+	l=$LEFT
 	[ "$l" -gt 60 ] && l=60
 	[ -z "$asked" ] || timeout "$l" xl shutdown -a -w >/dev/null 2>&1
 	left_running=$(running "$(xl list 2>/dev/null)")
@@ -267,7 +284,8 @@ shutdown_guests() {
 	done
 	# a domain is listed a little longer while dom0 tears its devices down
 	while rest=$(xl list 2>/dev/null | awk 'NR > 2 { printf " %s", $1 }'); [ -n "$rest" ]; do
-		[ "$(left)" -gt 1 ] || break
+		left
+		[ "$LEFT" -gt 1 ] || break
 		sleep 1
 	done
 	detail="shut down:${ended:- none}; destroyed after the time limit:${destroyed:- none}"

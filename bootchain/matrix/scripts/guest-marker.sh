@@ -33,14 +33,20 @@ if [ -e /sys/class/net/eth0 ]; then
 	done
 	eth0=$(cat /sys/class/net/eth0/operstate)
 fi
-mem() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# $MEM: MemTotal in kB, read by the shell itself: the tick below runs as long as the guest
+# does, and each process a guest starts costs it (and the dom0 serving it) under TCG
+mem() {
+	while read -r key MEM _; do [ "$key" = MemTotal: ] && return; done </proc/meminfo
+}
 # a line of its own: with a quiet kernel, nothing ends the boot loader's last
 # console line (PV-GRUB2's progress meter) before this one
 echo
-echo "BOOTCHAIN-GUEST hv=$hv release=$(uname -r) xvda=$xvda eth0=$eth0 mem=$(mem) cmdline=$(cat /proc/cmdline)"
+mem
+echo "BOOTCHAIN-GUEST hv=$hv release=$(uname -r) xvda=$xvda eth0=$eth0 mem=$MEM cmdline=$(cat /proc/cmdline)"
 n=0
 while :; do
 	n=$((n + 1))
-	echo "BOOTCHAIN-GUEST-TICK n=$n mem=$(mem)"
+	mem
+	echo "BOOTCHAIN-GUEST-TICK n=$n mem=$MEM"
 	sleep 1
 done
