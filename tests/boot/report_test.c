@@ -227,6 +227,7 @@ static void qemu_command_lines(void **state)
 	assert_true(has_pair(argv, "-cdrom", "/x.iso"));
 	assert_true(has_pair(argv, "-m", "1024"));
 	assert_false(has_pair(argv, "-device", "amd-iommu"));
+	assert_true(has_pair(argv, "-vga", "none")); /* BIOS: serial consoles only */
 	q.hv = MX_HV_XEN_PVH;
 	q.firmware = MX_FW_UEFI;
 	q.ovmf = "/ovmf.fd";
@@ -235,6 +236,7 @@ static void qemu_command_lines(void **state)
 	assert_true(has_pair(argv, "-device", "amd-iommu"));
 	assert_true(has_pair(argv, "-cpu", "qemu64,+svm,+npt"));
 	assert_true(has_pair(argv, "-bios", "/ovmf.fd"));
+	assert_false(has_pair(argv, "-vga", "none"));
 	assert_int_equal(mx_qemu_argv(&q, argv, 5, storage, sizeof(storage)), -1);
 	/* xen-efi: the ESP is a raw disk image, not a CD */
 	q.disk = true;
