@@ -61,10 +61,10 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 		push(&b, "-bios");
 		push(&b, q->ovmf);
 	} else {
-		/* No display adapter: every console is serial. With SeaBIOS's VGA text mode a
-		 * Xen PV cell ran 2 to 3 times slower in everything, its guests included
-		 * (QEMU busy throwing away translated code on stores); with none it runs as
-		 * fast as under OVMF. */
+		/* No display adapter: every console is serial. With SeaBIOS's VGA text mode
+		 * a Xen PV cell's guest stages took about 290 s, with none about 230 s (QEMU
+		 * was busy throwing away translated code on stores). The same cell under
+		 * OVMF takes about 95 s, for reasons not found yet. */
 		push(&b, "-vga");
 		push(&b, "none");
 	}

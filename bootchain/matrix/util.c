@@ -138,11 +138,7 @@ int mx_write_bytes(const char *path, const void *data, size_t len)
 
 int mx_write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f) ? -1 : 0;
+	return mx_write_bytes(path, text, strlen(text));
 }
 
 char *mx_read_file(const char *path, size_t *len)
