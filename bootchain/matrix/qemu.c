@@ -30,6 +30,21 @@ static void push(struct argv_builder *b, const char *arg)
 	b->n++;
 }
 
+/* Under SeaBIOS, code runs before Xen at the top of memory below 4 GiB (GRUB's
+ * modules live there), and Xen later takes its boot CPU's stack from the same
+ * pages. QEMU's TCG keeps that code's translations, so every store to the stack
+ * (each entry to Xen) took QEMU's slow path for self-modifying code: dom0 booted
+ * 2 times slower and HVM guests, which enter Xen at each exit, about 10 times.
+ * With memory above 4 GiB, where no boot code runs, Xen allocates from there. */
+static const char *machine(const struct mx_qemu_spec *q)
+{
+	bool pvh = q->hv == MX_HV_XEN_PVH;
+	bool xen = pvh || q->hv == MX_HV_XEN_PV || q->hv == MX_HV_FILE;
+	if (q->firmware == MX_FW_BIOS && xen)
+		return pvh ? "q35,max-ram-below-4g=1G" : "pc,max-ram-below-4g=1G";
+	return pvh ? "q35" : "pc";
+}
+
 /* QEMU's command line for a cell; argv points into storage. */
 int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *storage, size_t len)
 {
@@ -44,7 +59,7 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 	};
 	push(&b, "qemu-system-x86_64");
 	push(&b, "-machine");
-	push(&b, pvh ? "q35" : "pc");
+	push(&b, machine(q));
 	push(&b, "-cpu");
 	/* -cpu max breaks Xen PV dom0; SVM with nested paging where a hypervisor needs it */
 	push(&b, svm ? "qemu64,+svm,+npt" : "qemu64");
@@ -62,9 +77,7 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 		push(&b, q->ovmf);
 	} else {
 		/* No display adapter: every console is serial. With SeaBIOS's VGA text mode
-		 * a Xen PV cell's guest stages took about 290 s, with none about 230 s (QEMU
-		 * was busy throwing away translated code on stores). The same cell under
-		 * OVMF takes about 95 s, for reasons not found yet. */
+		 * a Xen PV cell's guest stages took about 290 s, with none about 230 s. */
 		push(&b, "-vga");
 		push(&b, "none");
 	}

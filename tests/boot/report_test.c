@@ -223,7 +223,8 @@ static void qemu_command_lines(void **state)
 	struct mx_qemu_spec q = { .iso = "/x.iso", .hv = MX_HV_XEN_PV, .mem_mb = 1024 };
 	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
 	assert_true(has_pair(argv, "-cpu", "qemu64"));
-	assert_true(has_pair(argv, "-machine", "pc"));
+	/* BIOS Xen: memory above 4 GiB, away from the pages GRUB ran its code in */
+	assert_true(has_pair(argv, "-machine", "pc,max-ram-below-4g=1G"));
 	assert_true(has_pair(argv, "-cdrom", "/x.iso"));
 	assert_true(has_pair(argv, "-m", "1024"));
 	assert_false(has_pair(argv, "-device", "amd-iommu"));
@@ -237,6 +238,14 @@ static void qemu_command_lines(void **state)
 	assert_true(has_pair(argv, "-cpu", "qemu64,+svm,+npt"));
 	assert_true(has_pair(argv, "-bios", "/ovmf.fd"));
 	assert_false(has_pair(argv, "-vga", "none"));
+	q.firmware = MX_FW_BIOS;
+	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
+	assert_true(has_pair(argv, "-machine", "q35,max-ram-below-4g=1G"));
+	q.hv = MX_HV_NONE; /* bare metal keeps the plain machine */
+	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
+	assert_true(has_pair(argv, "-machine", "pc"));
+	q.hv = MX_HV_XEN_PVH;
+	q.firmware = MX_FW_UEFI;
 	assert_int_equal(mx_qemu_argv(&q, argv, 5, storage, sizeof(storage)), -1);
 	/* xen-efi: the ESP is a raw disk image, not a CD */
 	q.disk = true;
