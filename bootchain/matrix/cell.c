@@ -37,6 +37,8 @@ int mx_stage_medium(struct mx_cell_ctx *ctx)
 	return 0;
 }
 
+#define XFAIL_SILENCE_S 20
+
 /* The boot's time limit: --timeout for dom0 to boot, plus each stage's own limit. An
  * expected failure only has to fail: it is not waited for as long. */
 static int boot_limit_s(const struct mx_cell_ctx *ctx)
@@ -59,8 +61,11 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 		.hv = hv->kind,
 		.ovmf = bl_ovmf_path(),
 		.mem_mb = mx_cell_memory_mb(ctx->opt, ctx->cell),
-		/* an expected failure only has to fail: do not wait as long for it */
+		/* an expected failure only has to fail: do not wait as long for it, nor
+		 * past a silence no real boot has (a hung loader or hypervisor prints
+		 * nothing more; a boot that is getting somewhere prints every few s) */
 		.timeout_s = boot_limit_s(ctx),
+		.silence_s = ctx->cell->expect == MX_XFAIL ? XFAIL_SILENCE_S : 0,
 		.log = ctx->serial_log,
 		.doing = ctx->cell->doing,
 		.doing_len = sizeof(ctx->cell->doing),

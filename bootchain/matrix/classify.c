@@ -236,6 +236,9 @@ static void failure_reason(struct mx_cell *cell, const struct mx_hypervisor *hv,
 	const char *why = mx_classify_log(log, len, detail, sizeof(detail));
 	if (why)
 		set_reason(cell, why, detail);
+	else if (boot->silent_s > 0)
+		mx_fmt(cell->reason, sizeof(cell->reason),
+		       "no marker: the console was silent for %d s", boot->silent_s);
 	else if (boot->timed_out)
 		set_reason(cell, "no marker before the time limit", NULL);
 	else if (boot->qemu_status == 0)

@@ -168,6 +168,7 @@ struct mx_boot_result {
 	char marker[512];
 	double to_marker_s;
 	bool timed_out;
+	int silent_s;           /* > 0: stopped after this long without console output */
 	int qemu_status;        /* exit status, -1 if killed by us */
 	char qemu_error[MX_REASON_MAX];
 };

@@ -183,7 +183,7 @@ int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 		fclose(log);
 		return -1;
 	}
-	double deadline = start + q->timeout_s, marker_at = 0, last_scan = 0;
+	double deadline = start + q->timeout_s, marker_at = 0, last_scan = 0, last_out = start;
 	bool open_pipe = true;
 	int status = 0;
 	for (;;) {
@@ -201,6 +201,7 @@ int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 				fwrite(buf + len, 1, (size_t)n, log);
 				fflush(log);
 				len += (size_t)n;
+				last_out = mx_now();
 			} else if (n == 0 || errno != EINTR) {
 				open_pipe = false;
 			}
@@ -228,6 +229,11 @@ int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 		}
 		if (now > deadline) {
 			r->timed_out = !r->marker_seen;
+			break;
+		}
+		if (q->silence_s > 0 && !r->marker_seen && now - last_out > q->silence_s) {
+			r->timed_out = true;
+			r->silent_s = q->silence_s;
 			break;
 		}
 	}

@@ -15,6 +15,7 @@ struct mx_qemu_spec {
 	char *doing;            /* when set: the stage dom0 is in, updated as it runs */
 	size_t doing_len;
 	bool svm;               /* offer SVM with nested paging (PVH guests need it) */
+	int silence_s;          /* > 0: stop once the console has been quiet this long */
 };
 
 /* argv of QEMU for spec (strings kept in storage); returns argc or -1. */

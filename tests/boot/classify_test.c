@@ -226,6 +226,11 @@ static void verdict_timeout_and_expected_failures(void **state)
 	strcpy(c.expect_reason, "lacks dom0 support");
 	mx_verdict_decide(&c, &xen, &b, log, strlen(log));
 	assert_int_equal(c.verdict, MX_XFAIL);
+	/* an expected failure stopped once its console fell silent says so */
+	b.silent_s = 20;
+	mx_verdict_decide(&c, &xen, &b, log, strlen(log));
+	assert_int_equal(c.verdict, MX_XFAIL);
+	assert_string_equal(c.reason, "no marker: the console was silent for 20 s");
 
 	b = seen(MX_MARKER_TAG " hv=xen release=6.1 xl=none cmdline=x");
 	mx_verdict_decide(&c, &xen, &b, XEN_LOG, strlen(XEN_LOG));

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "bootloader/media.h"
 #include "bootchain/matrix/cache.h"
@@ -257,6 +259,36 @@ static void qemu_command_lines(void **state)
 	assert_int_equal(mx_qemu_argv(&q, argv, 40, storage, 16), -1);
 }
 
+/* A console that prints once and then nothing: with a silence limit the boot stops for
+ * the silence, long before its time limit, and says so. */
+static void qemu_stops_on_silence(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/bc-silence-XXXXXX", path[256], log[256], env[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/qemu-system-x86_64", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\necho 'Welcome to GRUB!'\nexec sleep 60\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+	const char *old = getenv("PATH");
+	snprintf(env, sizeof(env), "%s:%s", dir, old ? old : "/usr/bin:/bin");
+	setenv("PATH", env, 1);
+	snprintf(log, sizeof(log), "%s/serial.log", dir);
+	struct mx_qemu_spec q = { .iso = "/x.iso", .hv = MX_HV_XEN_PV, .mem_mb = 64,
+				  .timeout_s = 50, .log = log, .silence_s = 1 };
+	struct mx_boot_result r;
+	assert_int_equal(mx_qemu_boot(&q, &r), 0);
+	setenv("PATH", old ? old : "/usr/bin:/bin", 1);
+	assert_true(r.timed_out);
+	assert_int_equal(r.silent_s, 1); /* not the 50 s limit */
+	assert_false(r.marker_seen);
+	unlink(log);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +301,7 @@ int main(void)
 		cmocka_unit_test(cache_keys_follow_content),
 		cmocka_unit_test(media_wrapper_hands_over),
 		cmocka_unit_test(qemu_command_lines),
+		cmocka_unit_test(qemu_stops_on_silence),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
