@@ -81,6 +81,14 @@ int bl_media_wrapper(bool legacy, char *out, size_t len)
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
+/* A lock file a tool left in /boot (new-kernel-pkg's names its holder's PID): no
+ * loader reads it, and its content would give every run a new medium. */
+static bool is_lock_file(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] == '.' && n > 5 && !strcmp(name + n - 5, ".lock");
+}
+
 /* Copy (hard link when possible) dir from -> to, hashing names and contents. */
 static int stage_tree(const char *from, const char *to, struct mx_hash *h, char *err, size_t len)
 {
@@ -100,7 +108,7 @@ static int stage_tree(const char *from, const char *to, struct mx_hash *h, char 
 		const char *name = names[i]->d_name;
 		char src[PATH_MAX], dst[PATH_MAX];
 		struct stat st;
-		if (!rc && strcmp(name, ".") && strcmp(name, "..") &&
+		if (!rc && strcmp(name, ".") && strcmp(name, "..") && !is_lock_file(name) &&
 		    mx_fmt(src, sizeof(src), "%s/%s", from, name) < (int)sizeof(src) &&
 		    mx_fmt(dst, sizeof(dst), "%s/%s", to, name) < (int)sizeof(dst) &&
 		    stat(src, &st) == 0) {

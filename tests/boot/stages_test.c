@@ -117,6 +117,16 @@ static void medium_is_built_once_then_cached(void **state)
 	assert_int_equal(bl_media_build(&m, err, sizeof(err)), 0);
 	assert_true(m.cached);
 	assert_string_equal(m.iso, first);
+	/* new-kernel-pkg's lock names its holder's PID: not part of the medium */
+	mx_write_file(in_dir("root/boot/.new-kernel-pkg.lock"), "4242 install\n");
+	assert_int_equal(bl_media_build(&m, err, sizeof(err)), 0);
+	assert_true(m.cached);
+	assert_string_equal(m.iso, first);
+	snprintf(log, sizeof(log), "%s", in_dir("stage/boot/vmlinuz"));
+	assert_int_equal(access(log, F_OK), 0); /* staged, but without the lock */
+	snprintf(log, sizeof(log), "%s", in_dir("stage/boot/.new-kernel-pkg.lock"));
+	assert_int_not_equal(access(log, F_OK), 0);
+	snprintf(log, sizeof(log), "%s", in_dir("medium.log"));
 	/* a changed config is a different medium */
 	mx_write_file(in_dir("root/boot/grub2/grub.cfg"), "menuentry 'y' { linux /boot/vmlinuz }\n");
 	assert_int_equal(bl_media_build(&m, err, sizeof(err)), 0);
