@@ -62,8 +62,9 @@ int mx_stage_boot(struct mx_cell_ctx *ctx)
 		.ovmf = bl_ovmf_path(),
 		.mem_mb = mx_cell_memory_mb(ctx->opt, ctx->cell),
 		/* an expected failure only has to fail: do not wait as long for it, nor
-		 * past a silence no real boot has (a hung loader or hypervisor prints
-		 * nothing more; a boot that is getting somewhere prints every few s) */
+		 * past a silence no real boot has once it has begun (a hung loader or
+		 * hypervisor prints nothing more; a boot getting somewhere prints every
+		 * few seconds) */
 		.timeout_s = boot_limit_s(ctx),
 		.silence_s = ctx->cell->expect == MX_XFAIL ? XFAIL_SILENCE_S : 0,
 		.log = ctx->serial_log,

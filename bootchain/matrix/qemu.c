@@ -183,7 +183,8 @@ int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 		fclose(log);
 		return -1;
 	}
-	double deadline = start + q->timeout_s, marker_at = 0, last_scan = 0, last_out = start;
+	/* silence counts from the console's first output: firmware may start quietly */
+	double deadline = start + q->timeout_s, marker_at = 0, last_scan = 0, last_out = 0;
 	bool open_pipe = true;
 	int status = 0;
 	for (;;) {
@@ -231,7 +232,8 @@ int mx_qemu_boot(const struct mx_qemu_spec *q, struct mx_boot_result *r)
 			r->timed_out = !r->marker_seen;
 			break;
 		}
-		if (q->silence_s > 0 && !r->marker_seen && now - last_out > q->silence_s) {
+		if (q->silence_s > 0 && !r->marker_seen && last_out > 0 &&
+		    now - last_out > q->silence_s) {
 			r->timed_out = true;
 			r->silent_s = q->silence_s;
 			break;

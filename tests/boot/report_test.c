@@ -260,11 +260,12 @@ static void qemu_command_lines(void **state)
 }
 
 /* A console that prints once and then nothing: with a silence limit the boot stops for
- * the silence, long before its time limit, and says so. */
+ * the silence, long before its time limit, and says so; one that never printed runs to
+ * its time limit. */
 static void qemu_stops_on_silence(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/bc-silence-XXXXXX", path[256], log[256], env[512];
+	char dir[] = "/tmp/bc-silence-XXXXXX", path[256], log[256], env[4200];
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/qemu-system-x86_64", dir);
 	FILE *f = fopen(path, "w");
@@ -272,18 +273,31 @@ static void qemu_stops_on_silence(void **state)
 	fputs("#!/bin/sh\necho 'Welcome to GRUB!'\nexec sleep 60\n", f);
 	fclose(f);
 	assert_int_equal(chmod(path, 0755), 0);
-	const char *old = getenv("PATH");
-	snprintf(env, sizeof(env), "%s:%s", dir, old ? old : "/usr/bin:/bin");
+	char old[4096];
+	snprintf(old, sizeof(old), "%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	snprintf(env, sizeof(env), "%s:%s", dir, old);
 	setenv("PATH", env, 1);
 	snprintf(log, sizeof(log), "%s/serial.log", dir);
 	struct mx_qemu_spec q = { .iso = "/x.iso", .hv = MX_HV_XEN_PV, .mem_mb = 64,
 				  .timeout_s = 50, .log = log, .silence_s = 1 };
 	struct mx_boot_result r;
 	assert_int_equal(mx_qemu_boot(&q, &r), 0);
-	setenv("PATH", old ? old : "/usr/bin:/bin", 1);
+	setenv("PATH", old, 1);
 	assert_true(r.timed_out);
 	assert_int_equal(r.silent_s, 1); /* not the 50 s limit */
 	assert_false(r.marker_seen);
+	/* a console that has said nothing yet (firmware starting) is not silent: the
+	 * time limit ends that boot */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\nexec sleep 60\n", f);
+	fclose(f);
+	setenv("PATH", env, 1);
+	q.timeout_s = 3;
+	assert_int_equal(mx_qemu_boot(&q, &r), 0);
+	setenv("PATH", old, 1);
+	assert_true(r.timed_out);
+	assert_int_equal(r.silent_s, 0);
 	unlink(log);
 	unlink(path);
 	rmdir(dir);
