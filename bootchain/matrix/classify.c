@@ -81,9 +81,11 @@ static const char *find_bytes(const char *hay, size_t hay_len, const char *needl
 }
 
 /* Messages that match a pattern but do not stop a boot: GRUB2 under UEFI says this of
- * every multiboot image, and the hypervisor boots anyway. */
+ * every multiboot image, and the hypervisor boots anyway; QEMU's warnings (Xen cells get
+ * one for the invariant TSC TCG does not list) leave it running. */
 static const char *const benign[] = {
 	"no suitable video mode found",
+	"warning: ",
 };
 
 static bool is_benign(const char *after, const char *end)

@@ -45,6 +45,22 @@ static const char *machine(const struct mx_qemu_spec *q)
 	return pvh ? "q35" : "pc";
 }
 
+/* The CPU model. -cpu max breaks Xen PV dom0, so qemu64; SVM with nested paging where a
+ * hypervisor needs it. Xen cells also get an invariant TSC: without one Xen calls the TSC
+ * unsafe and traps every RDTSC of a PVH dom0 and of HVM guests. Under QEMU's TCG each trap
+ * is a world switch that flushes the whole software TLB; they were more than half of a PVH
+ * dom0's exits, and its guest stages took twice as long. TCG's TSC follows the host's and
+ * counts at a constant rate, so the claim is true; QEMU only warns that TCG does not list
+ * the bit, and x-force-features keeps it. */
+static const char *cpu_model(const struct mx_qemu_spec *q, bool svm)
+{
+	bool xen = q->hv == MX_HV_XEN_PV || q->hv == MX_HV_XEN_PVH || q->hv == MX_HV_FILE;
+	if (xen)
+		return svm ? "qemu64,+svm,+npt,+invtsc,x-force-features=on"
+			   : "qemu64,+invtsc,x-force-features=on";
+	return svm ? "qemu64,+svm,+npt" : "qemu64";
+}
+
 /* QEMU's command line for a cell; argv points into storage. */
 int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *storage, size_t len)
 {
@@ -61,8 +77,7 @@ int mx_qemu_argv(const struct mx_qemu_spec *q, char *argv[], int max, char *stor
 	push(&b, "-machine");
 	push(&b, machine(q));
 	push(&b, "-cpu");
-	/* -cpu max breaks Xen PV dom0; SVM with nested paging where a hypervisor needs it */
-	push(&b, svm ? "qemu64,+svm,+npt" : "qemu64");
+	push(&b, cpu_model(q, svm));
 	push(&b, "-m");
 	push(&b, storage);
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)

@@ -52,6 +52,15 @@ static void qemu_and_grub_errors(void **state)
 	assert_string_equal(classify("qemu-system-x86_64: -bios /x.fd: could not load firmware\n", detail),
 			    "QEMU error");
 	assert_string_equal(detail, "-bios /x.fd: could not load firmware");
+	/* a warning leaves QEMU running; an error after it is still the reason */
+	const char *warned = "qemu-system-x86_64: warning: TCG doesn't support requested feature: "
+			     "CPUID.80000007H:EDX.invtsc [bit 8]\n";
+	assert_null(classify(warned, detail));
+	char both[256];
+	snprintf(both, sizeof(both), "%sqemu-system-x86_64: -m 99999999: cannot set up guest memory\n",
+		 warned);
+	assert_string_equal(classify(both, detail), "QEMU error");
+	assert_string_equal(detail, "-m 99999999: cannot set up guest memory");
 	assert_string_equal(classify("Booting `x'\n\nerror: file `/boot/vmlinuz-9' not found.\n", detail),
 			    "GRUB error: file");
 	assert_string_equal(detail, "/boot/vmlinuz-9' not found.");

@@ -224,7 +224,8 @@ static void qemu_command_lines(void **state)
 	char *argv[40], storage[64];
 	struct mx_qemu_spec q = { .iso = "/x.iso", .hv = MX_HV_XEN_PV, .mem_mb = 1024 };
 	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
-	assert_true(has_pair(argv, "-cpu", "qemu64"));
+	/* Xen trusts an invariant TSC and then does not trap RDTSC */
+	assert_true(has_pair(argv, "-cpu", "qemu64,+invtsc,x-force-features=on"));
 	/* BIOS Xen: memory above 4 GiB, away from the pages GRUB ran its code in */
 	assert_true(has_pair(argv, "-machine", "pc,max-ram-below-4g=1G"));
 	assert_true(has_pair(argv, "-cdrom", "/x.iso"));
@@ -237,7 +238,7 @@ static void qemu_command_lines(void **state)
 	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
 	assert_true(has_pair(argv, "-machine", "q35"));
 	assert_true(has_pair(argv, "-device", "amd-iommu"));
-	assert_true(has_pair(argv, "-cpu", "qemu64,+svm,+npt"));
+	assert_true(has_pair(argv, "-cpu", "qemu64,+svm,+npt,+invtsc,x-force-features=on"));
 	assert_true(has_pair(argv, "-bios", "/ovmf.fd"));
 	assert_false(has_pair(argv, "-vga", "none"));
 	q.firmware = MX_FW_BIOS;
@@ -246,6 +247,10 @@ static void qemu_command_lines(void **state)
 	q.hv = MX_HV_NONE; /* bare metal keeps the plain machine */
 	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
 	assert_true(has_pair(argv, "-machine", "pc"));
+	assert_true(has_pair(argv, "-cpu", "qemu64")); /* only Xen cells claim the TSC */
+	q.hv = MX_HV_BCHV;
+	assert_true(mx_qemu_argv(&q, argv, 40, storage, sizeof(storage)) > 0);
+	assert_true(has_pair(argv, "-cpu", "qemu64,+svm,+npt"));
 	q.hv = MX_HV_XEN_PVH;
 	q.firmware = MX_FW_UEFI;
 	assert_int_equal(mx_qemu_argv(&q, argv, 5, storage, sizeof(storage)), -1);
