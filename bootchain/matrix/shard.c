@@ -25,8 +25,8 @@ int mx_shard_parse(const char *s, int *k, int *n)
 
 /* the boot to the marker, by hypervisor column */
 static const int boot_s[MX_HV_KINDS] = {
-	[MX_HV_NONE] = 12, [MX_HV_XEN_PV] = 22, [MX_HV_XEN_PVH] = 30, [MX_HV_BCHV] = 10,
-	[MX_HV_FILE] = 22,
+	[MX_HV_NONE] = 10, [MX_HV_XEN_PV] = 21, [MX_HV_XEN_PVH] = 19, [MX_HV_BCHV] = 8,
+	[MX_HV_FILE] = 21,
 };
 /* building the image when the cache is cold (a warm cache makes all of them small) */
 static const int initramfs_s[] = {
@@ -35,13 +35,13 @@ static const int initramfs_s[] = {
 };
 /* stages after the boot, as dom0 measured them */
 static const int stage_s[MX_STAGES] = {
-	[MX_ST_TOOLSTACK] = 2, [MX_ST_PV_GUEST] = 20, [MX_ST_BALLOON] = 3,
-	[MX_ST_SAVE_RESTORE] = 20, [MX_ST_PVH_GUEST] = 28, [MX_ST_SHUTDOWN] = 9,
-	[MX_ST_PVGRUB_GUEST] = 30,
+	[MX_ST_TOOLSTACK] = 1, [MX_ST_PV_GUEST] = 14, [MX_ST_BALLOON] = 2,
+	[MX_ST_SAVE_RESTORE] = 15, [MX_ST_PVH_GUEST] = 18, [MX_ST_SHUTDOWN] = 7,
+	[MX_ST_PVGRUB_GUEST] = 24,
 };
 #define SANDBOX_MEDIUM_S 5  /* sandbox, new-kernel-pkg, grub-mkrescue */
 #define UEFI_S 3            /* OVMF's own start under TCG */
-#define XFAIL_S 30          /* an expected failure ends on 20 s of silence, 60 s at most */
+#define XFAIL_S 20          /* an expected failure ends on 20 s of silence, 60 s at most */
 
 int mx_cell_cost_s(const struct mx_plan *plan, const struct mx_cell *c)
 {
