@@ -30,6 +30,12 @@ static void push(struct argv_builder *b, const char *arg)
 	b->n++;
 }
 
+/* Xen is the hypervisor: from Debian's package, or another given as a file */
+static bool xen_cell(const struct mx_qemu_spec *q)
+{
+	return q->hv == MX_HV_XEN_PV || q->hv == MX_HV_XEN_PVH || q->hv == MX_HV_FILE;
+}
+
 /* Under SeaBIOS, code runs before Xen at the top of memory below 4 GiB (GRUB's
  * modules live there), and Xen later takes its boot CPU's stack from the same
  * pages. QEMU's TCG keeps that code's translations, so every store to the stack
@@ -39,8 +45,7 @@ static void push(struct argv_builder *b, const char *arg)
 static const char *machine(const struct mx_qemu_spec *q)
 {
 	bool pvh = q->hv == MX_HV_XEN_PVH;
-	bool xen = pvh || q->hv == MX_HV_XEN_PV || q->hv == MX_HV_FILE;
-	if (q->firmware == MX_FW_BIOS && xen)
+	if (q->firmware == MX_FW_BIOS && xen_cell(q))
 		return pvh ? "q35,max-ram-below-4g=1G" : "pc,max-ram-below-4g=1G";
 	return pvh ? "q35" : "pc";
 }
@@ -54,8 +59,7 @@ static const char *machine(const struct mx_qemu_spec *q)
  * the bit, and x-force-features keeps it. */
 static const char *cpu_model(const struct mx_qemu_spec *q, bool svm)
 {
-	bool xen = q->hv == MX_HV_XEN_PV || q->hv == MX_HV_XEN_PVH || q->hv == MX_HV_FILE;
-	if (xen)
+	if (xen_cell(q))
 		return svm ? "qemu64,+svm,+npt,+invtsc,x-force-features=on"
 			   : "qemu64,+invtsc,x-force-features=on";
 	return svm ? "qemu64,+svm,+npt" : "qemu64";
